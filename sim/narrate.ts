@@ -1,0 +1,113 @@
+/*
+ * Narration: one readable line per trace event, saying what ran, at which IPL, and why.
+ *
+ *   narrate_event(ev, opts)   the line for one event, or null when it is not shown
+ *   narrate_run(result, opts) the whole text output: header, lines, outcome, `schedule:` last
+ */
+import type { Outcome } from '../src/machine/machine.ts';
+import type { KeventOut, TraceEvent } from '../src/trace.ts';
+import type { RunResult } from './runner.ts';
+
+export interface NarrateOptions {
+  /** Also show spl changes and every scheduling decision. */
+  readonly verbose?: boolean;
+}
+
+function kev(e: KeventOut): string {
+  return `{ident ${e.ident}, ${e.filter}, ${e.flags}, fflags ${e.fflags}, data ${e.data}, udata ${e.udata}}`;
+}
+
+const IPL_WORD: Readonly<Record<string, string>> = {
+  net: 'IPL_NET',
+  softnet: 'IPL_SOFTNET',
+  clock: 'IPL_CLOCK',
+  softclock: 'IPL_SOFTCLOCK',
+  serial: 'IPL_SERIAL',
+  softserial: 'IPL_SOFTSERIAL',
+  tty: 'IPL_TTY',
+  bio: 'IPL_BIO',
+};
+
+function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
+  switch (ev.kind) {
+    case 'syscall':
+      return `enters the kernel: ${ev.name}(${ev.args})`;
+    case 'sysret': {
+      const head = ev.ret < 0 ? `${ev.name} fails with ${ev.errno}` : `${ev.name} returns ${ev.ret}`;
+      const evs = ev.events && ev.events.length > 0 ? `: ${ev.events.map(kev).join(', ')}` : '';
+      return head + evs;
+    }
+    case 'device':
+      return `${ev.device} raises its interrupt line (${IPL_WORD[ev.src] ?? ev.src}): ${ev.what}`;
+    case 'intr':
+      return `takes the ${ev.src} interrupt over ${ev.over}: the cpl did not mask ${IPL_WORD[ev.src] ?? ev.src}`;
+    case 'intr-done':
+      return `${ev.src} handler returns; the interrupted context resumes`;
+    case 'softintr':
+      return `schedules the ${ev.src} soft interrupt: it runs once the cpl no longer masks ${IPL_WORD[ev.src] ?? ev.src}`;
+    case 'spl':
+      return opts.verbose ? `${ev.fn}: cpl ${ev.from} -> ${ev.to}` : null;
+    case 'knote':
+      return `knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) ${ev.op} on kq ${ev.kq} [${ev.status}]: ${ev.why}`;
+    case 'sleep':
+      return `${ev.thread} sleeps on ${ev.wchan} ("${ev.wmesg}")${ev.timo > 0 ? ` for at most ${ev.timo} tick(s)` : ''}`;
+    case 'wakeup':
+      return `${ev.thread} is made runnable by ${ev.reason}`;
+    case 'switch':
+      return `cpu switches from ${ev.from} to ${ev.to} (${ev.why})`;
+    case 'tick':
+      return `clock advances to tick ${ev.tick}${ev.skipped > 0 ? ` (${ev.skipped} idle tick(s) with nothing due skipped)` : ''}: hardclock is pending`;
+    case 'callout':
+      return `softclock runs callout ${ev.fn}`;
+    case 'signal':
+      return `${ev.sig} to pid ${ev.pid}: ${ev.action}`;
+    case 'exit':
+      return `pid ${ev.pid} exits with status ${ev.status}`;
+    case 'choice':
+      if (ev.chosen === 0 && !opts.verbose) return null;
+      return `schedule decides at ${ev.at}: ${ev.options[ev.chosen]} (choice ${ev.chosen} of ${ev.options.map((o, i) => `${i}=${o}`).join(', ')})`;
+    case 'log':
+      return ev.text;
+    case 'panic':
+      return `PANIC: ${ev.message}`;
+    case 'violation':
+      return `VIOLATION of ${ev.invariant}: ${ev.message}`;
+  }
+}
+
+export function narrate_event(ev: TraceEvent, opts: NarrateOptions = {}): string | null {
+  const text = text_of(ev, opts);
+  if (text === null) return null;
+  const where = `${ev.ctx} @${ev.ipl}`;
+  return `${String(ev.step).padStart(6)} t${String(ev.tick).padEnd(5)} ${where.padEnd(26)} ${text}`;
+}
+
+export function outcome_line(outcome: Outcome, steps: number, ticks: number): string {
+  const size = `${steps} steps, ${ticks} ticks`;
+  switch (outcome.kind) {
+    case 'done':
+      return `outcome: ok: every process exited, every expectation and invariant held (${size})`;
+    case 'deadlock':
+      return `outcome: DEADLOCK: nothing can run and nothing is due, but ${outcome.sleeping.join(', ')} still sleep(s) (${size})`;
+    case 'panic':
+      return `outcome: PANIC at step ${steps}: ${outcome.message}`;
+    case 'violation':
+      return `outcome: VIOLATION of ${outcome.invariant} at step ${steps}: ${outcome.message}`;
+  }
+}
+
+export function narrate_run(r: RunResult, description: string | undefined, opts: NarrateOptions = {}): string {
+  const h = r.header;
+  const lines = [
+    `kqsim ${h.kqsim}: scenario ${h.scenario} on build ${h.build}, platform ${h.platform}, chooser ${h.chooser}`,
+  ];
+  if (description) lines.push(...description.trim().split('\n').map((l) => `  ${l.trim()}`));
+  lines.push(`${'step'.padStart(6)} ${'tick'.padEnd(6)} ${'context @cpl'.padEnd(26)} event`);
+  for (const ev of r.events) {
+    const line = narrate_event(ev, opts);
+    if (line !== null) lines.push(line);
+  }
+  lines.push(outcome_line(r.outcome, r.steps, r.ticks));
+  lines.push(`schedule: ${r.schedule}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,154 @@
+/*
+ * The runner: boot a kernel for a scenario on a build and platform, drive it with a chooser,
+ * check every invariant on every step, and return the trace with the schedule that replays
+ * it.
+ *
+ *   run_scenario(spec)   one execution -> RunResult
+ *   RunInputError        bad input or a scenario that misbehaves: the CLI's exit 2
+ */
+import type { Build } from '../src/builds.ts';
+import { type Chooser, firstChooser } from '../src/machine/chooser.ts';
+import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome } from '../src/machine/machine.ts';
+import type { Platform } from '../src/machine/platform.ts';
+import { kernel_boot } from '../src/kern/kernel.ts';
+import { TraceBus, type TraceEvent } from '../src/trace.ts';
+import { RecordingChooser, ReplayChooser, SeededChooser } from './choosers.ts';
+import { INVARIANTS, type Invariant } from './invariants.ts';
+import type { Scenario } from './scenario.ts';
+import { ScheduleError, schedule_decode, schedule_encode } from './schedule.ts';
+import { KQSIM_VERSION } from './version.ts';
+
+export interface RunSpec {
+  readonly scenario: Scenario;
+  readonly build: Build;
+  readonly platform: Platform;
+  /** Pseudo-random decisions from this seed. */
+  readonly seed?: number;
+  /** Replay these decisions (a schedule string). Takes precedence over seed. */
+  readonly schedule?: string;
+  /** Any other decision maker (exploration strategies). */
+  readonly chooser?: Chooser;
+  readonly limits?: MachineLimits;
+  readonly invariants?: readonly Invariant[];
+  /** Called for every trace event as it happens (progress, live views). */
+  readonly onEvent?: (ev: TraceEvent) => void;
+}
+
+/** Replayable identity of a run: put on top of every trace so two traces can be compared. */
+export interface RunHeader {
+  readonly kqsim: string;
+  readonly scenario: string;
+  readonly build: string;
+  readonly platform: string;
+  readonly chooser: string;
+}
+
+export interface RunResult {
+  readonly header: RunHeader;
+  readonly outcome: Outcome;
+  readonly events: readonly TraceEvent[];
+  /** The schedule that replays this run exactly. */
+  readonly schedule: string;
+  readonly steps: number;
+  readonly ticks: number;
+}
+
+export class RunInputError extends Error {
+  override readonly name = 'RunInputError';
+}
+
+function chooser_for(spec: RunSpec): { chooser: Chooser; describe: string; replay?: ReplayChooser } {
+  if (spec.schedule !== undefined) {
+    const decoded = schedule_decode(spec.schedule);
+    if (decoded.scenario !== spec.scenario.name) {
+      throw new ScheduleError(`schedule is for scenario '${decoded.scenario}', not '${spec.scenario.name}'`);
+    }
+    const replay = new ReplayChooser(decoded.choices);
+    return { chooser: replay, describe: `replay ${spec.schedule}`, replay };
+  }
+  if (spec.chooser) return { chooser: spec.chooser, describe: 'custom' };
+  if (spec.seed !== undefined) return { chooser: new SeededChooser(spec.seed), describe: `seed ${spec.seed}` };
+  return { chooser: firstChooser, describe: 'default (no disturbance)' };
+}
+
+export function run_scenario(spec: RunSpec): RunResult {
+  const { chooser, describe, replay } = chooser_for(spec);
+  const recorder = new RecordingChooser(chooser);
+  const bus = new TraceBus();
+  const events: TraceEvent[] = [];
+  bus.on((ev) => events.push(ev));
+  if (spec.onEvent) bus.on(spec.onEvent);
+
+  const sc = spec.scenario;
+  const k = kernel_boot({
+    platform: spec.platform,
+    build: spec.build,
+    bus,
+    chooser: recorder,
+    ...(spec.limits ? { limits: spec.limits } : {}),
+    ...(sc.nic ? { nic: sc.nic } : {}),
+    ...(sc.serial ? { serial: sc.serial } : {}),
+  });
+
+  const violate = (invariant: string, message: string) => {
+    if (k.m.stopped()) return;
+    bus.emit('violation', { invariant, message });
+    k.m.stop({ kind: 'violation', invariant, message });
+  };
+  for (const inv of spec.invariants ?? INVARIANTS) {
+    const w = inv.watch(k);
+    if (w.afterStep) {
+      const check = w.afterStep.bind(w);
+      k.m.afterStep.push(() => {
+        const msg = check();
+        if (msg) violate(inv.name, msg);
+      });
+    }
+    if (w.onEvent) {
+      const check = w.onEvent.bind(w);
+      bus.on((ev) => {
+        if (ev.kind === 'violation' || ev.kind === 'panic') return;
+        const msg = check(ev);
+        if (msg) violate(inv.name, msg);
+      });
+    }
+  }
+
+  for (const p of sc.processes) k.proc_create(p.name, p.main, null, p.uid ?? 1000);
+
+  let outcome: Outcome;
+  try {
+    outcome = k.m.run();
+    if (outcome.kind === 'done') {
+      try {
+        k.teardown_check();
+      } catch (e) {
+        if (!(e instanceof KernelPanic)) throw e;
+        bus.emit('panic', { message: e.message });
+        outcome = { kind: 'panic', message: e.message };
+      }
+    }
+  } catch (e) {
+    if (e instanceof ScheduleError) throw e;
+    if (e instanceof BudgetExceeded) throw new RunInputError(`scenario '${sc.name}' did not finish: ${e.message}`);
+    const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
+    throw new RunInputError(`scenario '${sc.name}' threw at step ${k.m.steps}: ${what}`);
+  }
+  if (replay && replay.unused() > 0 && outcome.kind === 'done') {
+    throw new ScheduleError(`schedule has ${replay.unused()} choice(s) left after the run ended: it was recorded on a different scenario, build or platform`);
+  }
+  return {
+    header: {
+      kqsim: KQSIM_VERSION,
+      scenario: sc.name,
+      build: spec.build.name,
+      platform: spec.platform.name,
+      chooser: describe,
+    },
+    outcome,
+    events,
+    schedule: schedule_encode(sc.name, recorder.choices),
+    steps: k.m.steps,
+    ticks: k.m.ticks,
+  };
+}

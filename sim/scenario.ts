@@ -1,0 +1,115 @@
+/*
+ * The scenario API: what a scenario file (scenarios/*.ts) writes, and how kqsim finds and
+ * loads one.
+ *
+ * A scenario is a default export of defineScenario({...}): processes are generators over the
+ * libc API (`yield* u.kevent(...)`), devices are declared with the ticks their input arrives
+ * at, and expectations are stated inline with `u.expect(cond, what)`: every expectation must
+ * hold on every interleaving, so state what the kernel guarantees, not what one run did.
+ *
+ *   defineScenario(def)     validate and name a scenario
+ *   scenario_load(ref)      by name (`pipe-read`, from scenarios/) or by path (`./x.ts`)
+ *   scenario_list()         the bundled scenarios, by name
+ */
+import { readdirSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { NicPacket, SerialInput, UserMain } from '../src/kern/kernel.ts';
+
+export * from '../src/kern/event_h.ts';
+export * from '../src/kern/errno.ts';
+export { SIGUSR1, SIGUSR2, SIGTERM, SIGINT, SIGHUP, SIGKILL, SIGPIPE, SIGALRM, SIGCHLD, sig_name } from '../src/kern/kern_sig.ts';
+export { PIPE_BUF, PIPE_SIZE } from '../src/kern/sys_pipe.ts';
+export type { Libc, SysResult } from '../src/kern/libc.ts';
+export type { UserMain } from '../src/kern/kernel.ts';
+
+export interface ProcessDef {
+  /** The process's name in the trace (`reader`). */
+  readonly name: string;
+  readonly main: UserMain;
+  /** Real uid; 0 is root. Default 1000. */
+  readonly uid?: number;
+}
+
+export interface ScenarioDef {
+  /** One line for `kqsim list`. */
+  readonly summary: string;
+  /** A paragraph that the narration prints before the run. */
+  readonly description?: string;
+  /** Processes started at boot, in order (pid 1, 2, ...). */
+  readonly processes: readonly ProcessDef[];
+  /** Datagrams arriving at nic0 (IPL_NET) for a local UDP port, at or after tick `at`. */
+  readonly nic?: readonly NicPacket[];
+  /** Characters arriving at com0 (IPL_SERIAL), at or after tick `at`. */
+  readonly serial?: readonly SerialInput[];
+}
+
+export interface Scenario extends ScenarioDef {
+  /** File name without extension. */
+  readonly name: string;
+  readonly file: string;
+}
+
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+}
+
+const DEFINED = Symbol('kqsim scenario');
+
+export function defineScenario(def: ScenarioDef): ScenarioDef {
+  if (typeof def !== 'object' || def === null) throw new ScenarioError('defineScenario needs an object');
+  if (typeof def.summary !== 'string' || def.summary === '') throw new ScenarioError('a scenario needs a summary');
+  if (!Array.isArray(def.processes) || def.processes.length === 0) throw new ScenarioError('a scenario needs at least one process');
+  for (const [i, p] of def.processes.entries()) {
+    if (typeof p?.name !== 'string' || typeof p.main !== 'function') {
+      throw new ScenarioError(`process ${i + 1} needs a name and a main generator function`);
+    }
+  }
+  for (const [what, list] of [
+    ['nic', def.nic],
+    ['serial', def.serial],
+  ] as const) {
+    for (const [i, ev] of (list ?? []).entries()) {
+      if (!Number.isInteger(ev.at) || ev.at < 0) throw new ScenarioError(`${what} event ${i + 1}: 'at' must be a tick number >= 0`);
+    }
+  }
+  return Object.assign(Object.create(null), def, { [DEFINED]: true }) as ScenarioDef;
+}
+
+export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
+
+export function scenario_list(): string[] {
+  return readdirSync(SCENARIO_DIR)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => basename(f, '.ts'))
+    .sort();
+}
+
+function scenario_file(ref: string): string {
+  const looksLikePath = ref.includes('/') || ref.includes('\\') || extname(ref) !== '';
+  if (looksLikePath) return isAbsolute(ref) ? ref : resolve(ref);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(ref) || !scenario_list().includes(ref)) {
+    throw new ScenarioError(`unknown scenario '${ref}': valid scenarios are ${scenario_list().join(', ')}`);
+  }
+  return join(SCENARIO_DIR, `${ref}.ts`);
+}
+
+export async function scenario_load(ref: string): Promise<Scenario> {
+  const file = scenario_file(ref);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(file)) {
+      throw new ScenarioError(`scenario file not found: ${file}`);
+    }
+    const msg = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
+    throw new ScenarioError(`scenario '${ref}' failed to load: ${msg}`);
+  }
+  const def = mod.default as (ScenarioDef & { [DEFINED]?: boolean }) | undefined;
+  if (!def || def[DEFINED] !== true) {
+    throw new ScenarioError(`scenario '${ref}' (${file}) has no default export made with defineScenario()`);
+  }
+  return { ...def, name: basename(file, extname(file)), file };
+}

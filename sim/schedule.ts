@@ -1,0 +1,65 @@
+/*
+ * Schedules: the compact printable form of every decision a run's chooser made, so the run
+ * can be replayed exactly.
+ *
+ *   kq1:<scenario>:<choices>
+ *
+ * <choices> lists the option index taken at each point that had more than one option, in
+ * order, separated by '.', with `v*n` for n repeats of v. Trailing zeros are left out: a
+ * replay takes option 0 (the default) once the list runs out. `kq1:pipe-read:` is the run
+ * where nothing is disturbed.
+ */
+
+export const SCHEDULE_VERSION = 'kq1';
+
+export class ScheduleError extends Error {
+  override readonly name = 'ScheduleError';
+}
+
+export function schedule_encode(scenario: string, choices: readonly number[]): string {
+  let end = choices.length;
+  while (end > 0 && choices[end - 1] === 0) end--;
+  const tokens: string[] = [];
+  for (let i = 0; i < end; ) {
+    const v = choices[i] as number;
+    let n = 1;
+    while (i + n < end && choices[i + n] === v) n++;
+    tokens.push(n > 1 ? `${v}*${n}` : `${v}`);
+    i += n;
+  }
+  return `${SCHEDULE_VERSION}:${scenario}:${tokens.join('.')}`;
+}
+
+export interface DecodedSchedule {
+  readonly scenario: string;
+  readonly choices: readonly number[];
+}
+
+/** Parse a schedule string; throws ScheduleError naming what is wrong and where. */
+export function schedule_decode(text: string): DecodedSchedule {
+  const s = text.trim();
+  const first = s.indexOf(':');
+  const last = s.lastIndexOf(':');
+  if (first < 0 || first === last) {
+    throw new ScheduleError(`malformed schedule '${text}': expected ${SCHEDULE_VERSION}:<scenario>:<choices>`);
+  }
+  const version = s.slice(0, first);
+  if (version !== SCHEDULE_VERSION) {
+    throw new ScheduleError(`schedule version '${version}' is not supported (this kqsim reads ${SCHEDULE_VERSION})`);
+  }
+  const scenario = s.slice(first + 1, last);
+  const body = s.slice(last + 1);
+  const choices: number[] = [];
+  if (body !== '') {
+    body.split('.').forEach((tok, i) => {
+      const m = /^(\d{1,4})(?:\*(\d{1,7}))?$/.exec(tok);
+      if (!m) throw new ScheduleError(`malformed schedule: token ${i + 1} '${tok}' is not <index> or <index>*<count>`);
+      const v = Number(m[1]);
+      const n = m[2] === undefined ? 1 : Number(m[2]);
+      if (n < 1) throw new ScheduleError(`malformed schedule: token ${i + 1} '${tok}' repeats 0 times`);
+      if (choices.length + n > 10_000_000) throw new ScheduleError('malformed schedule: more than 10 million choices');
+      for (let j = 0; j < n; j++) choices.push(v);
+    });
+  }
+  return { scenario, choices };
+}

@@ -1,0 +1,706 @@
+/*
+ * kern_event.c (NetBSD 2.0, revision 1.19): kqueue, kevent, knotes and the built-in filters.
+ * Re-expressed from the C source's structure; function names are the kernel's so the two
+ * can be read side by side.
+ *
+ *   sys_kqueue, sys_kevent          the syscalls
+ *   kqueue_register                 apply one change (EV_ADD/DELETE/ENABLE/DISABLE)
+ *   kqueue_scan                     collect events, sleeping on the kqueue if none
+ *   kqueue_wakeup, kqueue_close, kqueue_kqfilter, kqueueops
+ *   knote, KNOTE_ACTIVATE           a source reports a change to its klist
+ *   knote_enqueue, knote_dequeue, knote_attach, knote_drop, knote_remove, knote_fdclose
+ *   filt_kqueue, filt_proc*, filt_timer*, file_filtops, sys_kfilters
+ *
+ * Locking is the 1.19 uniprocessor design: spl only (kq_lock is a no-op simple_lock on UP
+ * and is not modelled). knote() runs at whatever IPL its caller is at; only the queue
+ * operations themselves raise to splsched.
+ */
+import { KASSERT, type KGen } from '../machine/machine.ts';
+import { splclock, splsched, splx } from '../machine/spl.ts';
+import type { KeventOut } from '../trace.ts';
+import { EACCES, EBADF, EINTR, EINVAL, ENOENT, ENOMEM, ENOTTY, ENXIO, ERESTART, ESRCH, EWOULDBLOCK } from './errno.ts';
+import {
+  EV_ADD,
+  EV_CLEAR,
+  EV_DELETE,
+  EV_DISABLE,
+  EV_ENABLE,
+  EV_EOF,
+  EV_ERROR,
+  EV_FLAG1,
+  EV_ONESHOT,
+  EV_SYSFLAGS,
+  EVFILT_READ,
+  type Kevent,
+  KN_ACTIVE,
+  KN_DETACHED,
+  KN_DISABLED,
+  KN_QUEUED,
+  KQ_NEVENTS,
+  NOTE_CHILD,
+  NOTE_EXIT,
+  NOTE_FORK,
+  NOTE_PCTRLMASK,
+  NOTE_PDATAMASK,
+  NOTE_TRACK,
+  NOTE_TRACKERR,
+  filter_name,
+  flags_name,
+  status_name,
+} from './event_h.ts';
+import { hzto, mstohz, time_us, tick_us } from './kern_clock.ts';
+import { fd_getfile, fdalloc, file_create } from './kern_descrip.ts';
+import { sig_filtops } from './kern_sig.ts';
+import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
+import { Callout, callout_reset, callout_schedule, callout_stop } from './kern_timeout.ts';
+import type { Kernel } from './kernel.ts';
+import { type File, type Filedesc, type Fileops, KN_HASH, KN_HASHSIZE, type Proc, type WaitChannel } from './proc.ts';
+
+/** struct filterops. f_event may run kernel code that has preemption points (NOTE_TRACK). */
+export interface Filterops {
+  readonly f_isfd: boolean;
+  f_attach(k: Kernel, kn: Knote): number;
+  f_detach(k: Kernel, kn: Knote): void;
+  f_event(k: Kernel, kn: Knote, hint: number): KGen<boolean>;
+}
+
+export class Knote {
+  kn_status = 0;
+  kn_sfflags = 0;
+  kn_sdata = 0;
+  kn_fp: File | null = null;
+  /** The watched object: a pipe, a socket, a process... (the kernel's kn_ptr / kn_hook). */
+  kn_ptr: unknown = null;
+  kn_hook: unknown = null;
+
+  constructor(
+    /** A serial number for the trace; the kernel would print the address. */
+    readonly kn_serial: number,
+    readonly kn_kq: Kqueue,
+    public kn_fop: Filterops | null,
+    /** The stored copy of the user's kevent (kn_id, kn_filter, kn_flags, kn_fflags, kn_data, udata). */
+    public kn_kevent: Kevent,
+  ) {}
+
+  /** A scan marker: a zero-filled knote with no filterops. */
+  get isMarker(): boolean {
+    return this.kn_fop === null;
+  }
+}
+
+/** kq_state bits. */
+export const KQ_SELECT = 0x01;
+export const KQ_SLEEP = 0x02;
+
+export class Kqueue implements WaitChannel {
+  /** The queue of active knotes (TAILQ), scan markers included. */
+  kq_head: Knote[] = [];
+  kq_count = 0;
+  kq_state = 0;
+  /** Knotes of other kqueues watching this one (EVFILT_READ on the kqueue descriptor). */
+  kq_sel: Knote[] = [];
+  readonly chanName: string;
+
+  constructor(
+    readonly kq_serial: number,
+    readonly kq_fdp: Filedesc,
+  ) {
+    this.chanName = `kq ${kq_serial}`;
+  }
+}
+
+export interface Timespec {
+  readonly sec: number;
+  readonly nsec: number;
+}
+
+/* ---------------------------------------------------------------- trace helpers */
+
+function kn_trace(k: Kernel, kn: Knote, op: string, why: string): void {
+  k.bus.emit('knote', {
+    op,
+    kq: kn.kn_kq.kq_serial,
+    kn: kn.kn_serial,
+    ident: kn.kn_kevent.ident,
+    filter: filter_name(kn.kn_kevent.filter),
+    flags: flags_name(kn.kn_kevent.flags),
+    status: status_name(kn.kn_status),
+    why,
+  });
+}
+
+export function kevent_out(kev: Kevent): KeventOut {
+  return {
+    ident: kev.ident,
+    filter: filter_name(kev.filter),
+    flags: flags_name(kev.flags),
+    fflags: kev.fflags,
+    data: kev.data,
+    udata: kev.udata,
+  };
+}
+
+/* ---------------------------------------------------------------- knote primitives */
+
+/*
+ * KNOTE_ACTIVATE: mark the knote active and, unless it is disabled or already queued,
+ * queue it. A disabled knote stays active so EV_ENABLE can queue it later.
+ */
+export function* KNOTE_ACTIVATE(k: Kernel, kn: Knote): KGen {
+  kn.kn_status |= KN_ACTIVE;
+  const skip = k.build.has('mutant-double-enqueue') ? KN_DISABLED : KN_QUEUED | KN_DISABLED;
+  kn_trace(k, kn, 'activate', (kn.kn_status & KN_DISABLED) !== 0 ? 'disabled: stays off the queue' : 'event became true');
+  if ((kn.kn_status & skip) === 0) yield* knote_enqueue(k, kn);
+}
+
+/* Call at any IPL; raises to splsched around the queue operation. */
+export function* knote_enqueue(k: Kernel, kn: Knote): KGen {
+  k.knote_pool.pool_check(kn, 'knote_enqueue');
+  const kq = kn.kn_kq;
+  if (!k.build.has('mutant-double-enqueue')) KASSERT((kn.kn_status & KN_QUEUED) === 0, '(kn->kn_status & KN_QUEUED) == 0');
+  const s = splsched(k.m);
+  kq.kq_head.push(kn);
+  kn.kn_status |= KN_QUEUED;
+  kq.kq_count++;
+  kn_trace(k, kn, 'enqueue', `kq_count is now ${kq.kq_count}`);
+  yield* splx(k.m, s, 'knote_enqueue:splx');
+  yield* kqueue_wakeup(k, kq);
+}
+
+export function* knote_dequeue(k: Kernel, kn: Knote): KGen {
+  const kq = kn.kn_kq;
+  KASSERT((kn.kn_status & KN_QUEUED) !== 0, 'kn->kn_status & KN_QUEUED');
+  const s = splsched(k.m);
+  kq.kq_head.splice(kq.kq_head.indexOf(kn), 1);
+  kn.kn_status &= ~KN_QUEUED;
+  if (!k.build.has('mutant-count-skew')) kq.kq_count--;
+  kn_trace(k, kn, 'dequeue', `kq_count is now ${kq.kq_count}`);
+  yield* splx(k.m, s, 'knote_dequeue:splx');
+}
+
+export function* kqueue_wakeup(k: Kernel, kq: Kqueue): KGen {
+  const s = splsched(k.m);
+  if (kq.kq_state & KQ_SLEEP) {
+    kq.kq_state &= ~KQ_SLEEP;
+    wakeup(k, kq);
+  }
+  // selnotify: kqueues watching this one hear about it.
+  yield* knote(k, kq.kq_sel, 0);
+  yield* splx(k.m, s, 'kqueue_wakeup:splx');
+}
+
+/*
+ * knote(9): a source calls this with its klist when something changed. Runs at the
+ * caller's IPL and does not raise it. The list is walked as it was on entry: a filter may
+ * unlink its own knote (NOTE_EXIT) without disturbing the walk, as with SLIST_FOREACH.
+ */
+export function* knote(k: Kernel, list: readonly Knote[], hint: number): KGen {
+  for (const kn of [...list]) {
+    k.knote_pool.pool_check(kn, 'knote');
+    const fop = kn.kn_fop as Filterops;
+    if (yield* fop.f_event(k, kn, hint)) yield* KNOTE_ACTIVATE(k, kn);
+  }
+}
+
+/** Link a new knote into its process's lookup list (fd_knlist or fd_knhash). */
+function knote_attach(kn: Knote, fdp: Filedesc): void {
+  knote_list(kn, fdp, true).unshift(kn);
+  kn.kn_status = 0;
+}
+
+function knote_list(kn: Knote, fdp: Filedesc, create: boolean): Knote[] {
+  const fop = kn.kn_fop as Filterops;
+  const id = kn.kn_kevent.ident;
+  if (fop.f_isfd) {
+    while (fdp.fd_knlist.length <= id) fdp.fd_knlist.push([]);
+    return fdp.fd_knlist[id] as Knote[];
+  }
+  if (!fdp.fd_knhash) {
+    KASSERT(create, 'fd_knhash exists');
+    fdp.fd_knhash = Array.from({ length: KN_HASHSIZE }, () => []);
+  }
+  return fdp.fd_knhash[KN_HASH(id)] as Knote[];
+}
+
+/*
+ * knote_drop: unlink the knote from its lookup list, dequeue it and free it. The caller has
+ * already called f_detach (or attach failed). Call at spl0.
+ */
+export function* knote_drop(k: Kernel, kn: Knote, fdp: Filedesc, why: string): KGen {
+  k.knote_pool.pool_check(kn, 'knote_drop');
+  const list = knote_list(kn, fdp, false);
+  list.splice(list.indexOf(kn), 1);
+  if (kn.kn_status & KN_QUEUED) yield* knote_dequeue(k, kn);
+  kn_trace(k, kn, 'drop', why);
+  k.knote_pool.pool_put(kn, 'knote_drop');
+}
+
+/** Detach and drop every knote on a lookup list. */
+function* knote_remove(k: Kernel, fdp: Filedesc, list: Knote[], why: string): KGen {
+  while (list.length > 0) {
+    const kn = list[0] as Knote;
+    (kn.kn_fop as Filterops).f_detach(k, kn);
+    yield* knote_drop(k, kn, fdp, why);
+  }
+}
+
+/** A descriptor is being closed: every knote of this process on it goes, in every kqueue. */
+export function* knote_fdclose(k: Kernel, p: Proc, fd: number): KGen {
+  const list = p.p_fd.fd_knlist[fd];
+  if (list) yield* knote_remove(k, p.p_fd, list, `descriptor ${fd} closed`);
+}
+
+/* ---------------------------------------------------------------- kqueue file */
+
+function filt_kqdetach(_k: Kernel, kn: Knote): void {
+  const kq = (kn.kn_fp as File).f_data as Kqueue;
+  kq.kq_sel.splice(kq.kq_sel.indexOf(kn), 1);
+}
+
+function* filt_kqueue(_k: Kernel, kn: Knote, _hint: number): KGen<boolean> {
+  const kq = (kn.kn_fp as File).f_data as Kqueue;
+  kn.kn_kevent.data = kq.kq_count;
+  return kn.kn_kevent.data > 0;
+}
+
+const kqread_filtops: Filterops = {
+  f_isfd: true,
+  f_attach: () => 0,
+  f_detach: filt_kqdetach,
+  f_event: filt_kqueue,
+};
+
+function kqueue_kqfilter(_k: Kernel, fp: File, kn: Knote): number {
+  const kq = fp.f_data as Kqueue;
+  // Anything but EVFILT_READ gets 1, the kernel's catch-all (numerically EPERM).
+  if (kn.kn_kevent.filter !== EVFILT_READ) return 1;
+  kn.kn_fop = kqread_filtops;
+  kq.kq_sel.unshift(kn);
+  return 0;
+}
+
+/*
+ * kqueue_close: free every knote of this process that belongs to the kqueue. They are not
+ * dequeued one by one: the queue goes away with the kqueue.
+ */
+function* kqueue_close(k: Kernel, fp: File): KGen<number> {
+  const kq = fp.f_data as Kqueue;
+  const p = curlwp(k).l_proc;
+  const fdp = p.p_fd;
+  const lists = [...fdp.fd_knlist, ...(fdp.fd_knhash ?? [])];
+  for (const list of lists) {
+    for (const kn of [...list]) {
+      if (kn.kn_kq !== kq) continue;
+      (kn.kn_fop as Filterops).f_detach(k, kn);
+      list.splice(list.indexOf(kn), 1);
+      kn_trace(k, kn, 'drop', 'its kqueue was closed');
+      k.knote_pool.pool_put(kn, 'kqueue_close');
+    }
+  }
+  kq.kq_head = [];
+  kq.kq_count = 0;
+  k.kqueue_pool.pool_put(kq, 'kqueue_close');
+  yield 'kqueue_close:done';
+  return 0;
+}
+
+export const kqueueops: Fileops = {
+  *fo_read() {
+    return { error: ENXIO, data: '' };
+  },
+  *fo_write() {
+    return { error: ENXIO, written: 0 };
+  },
+  fo_kqfilter: kqueue_kqfilter,
+  *fo_ioctl() {
+    return ENOTTY;
+  },
+  fo_close: kqueue_close,
+};
+
+/* ---------------------------------------------------------------- syscalls */
+
+export function* sys_kqueue(k: Kernel): KGen<{ error: number; fd: number }> {
+  const p = curlwp(k).l_proc;
+  const kq = k.kqueue_pool.pool_get(() => new Kqueue(k.kq_serial++, p.p_fd));
+  const fp = file_create(k, 'kqueue', kqueueops, kq, kq.chanName);
+  const fd = fdalloc(p, fp);
+  yield 'sys_kqueue:done';
+  return { error: 0, fd };
+}
+
+/*
+ * kevent(2): apply the changelist, then scan. A change that fails is reported as an
+ * EV_ERROR event with the errno in data while there is room in the eventlist; then the
+ * call returns those errors and does not scan. With no room, the call fails with the errno
+ * and the changes before it stay applied.
+ */
+export function* sys_kevent(
+  k: Kernel,
+  fd: number,
+  changes: readonly Kevent[],
+  nevents: number,
+  timeout: Timespec | null,
+  out: Kevent[],
+): KGen<{ error: number; retval: number }> {
+  const p = curlwp(k).l_proc;
+  const fp = fd_getfile(p, fd);
+  if (!fp || fp.f_type !== 'kqueue') return { error: EBADF, retval: 0 };
+  const kq = fp.f_data as Kqueue;
+  let nerrors = 0;
+  for (let i = 0; i < changes.length; i += KQ_NEVENTS) {
+    // copyin a chunk into the staging buffer: the kernel works on its own copies.
+    const chunk = changes.slice(i, i + KQ_NEVENTS).map((c) => ({ ...c }));
+    for (const kevp of chunk) {
+      kevp.flags &= ~EV_SYSFLAGS;
+      const error = yield* kqueue_register(k, kq, kevp);
+      if (error === 0) continue;
+      if (nevents === 0) return { error, retval: 0 };
+      kevp.flags = EV_ERROR;
+      kevp.data = error;
+      out.push(kevp);
+      nevents--;
+      nerrors++;
+    }
+    yield 'kevent:changes-copied-in';
+  }
+  if (nerrors > 0) return { error: 0, retval: nerrors };
+  return yield* kqueue_scan(k, fp, nevents, timeout, out);
+}
+
+/* ---------------------------------------------------------------- register */
+
+export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<number> {
+  const fdp = kq.kq_fdp;
+  const fops = kfilter_byfilter(k, kev.filter);
+  if (!fops) return EINVAL;
+
+  let kn: Knote | undefined;
+  let fp: File | null = null;
+  const p = curlwp(k).l_proc;
+  if (fops.f_isfd) {
+    fp = fd_getfile(p, kev.ident) ?? null;
+    if (!fp) return EBADF;
+    kn = fdp.fd_knlist[kev.ident]?.find((x) => x.kn_kq === kq && x.kn_kevent.filter === kev.filter);
+  } else if (fdp.fd_knhash) {
+    kn = fdp.fd_knhash[KN_HASH(kev.ident)]?.find(
+      (x) => x.kn_kevent.ident === kev.ident && x.kn_kq === kq && x.kn_kevent.filter === kev.filter,
+    );
+  }
+
+  if (!kn && (kev.flags & EV_ADD) === 0) return ENOENT;
+
+  if (kev.flags & EV_ADD) {
+    if (!kn) {
+      const sfflags = kev.fflags;
+      const sdata = kev.data;
+      kev.fflags = 0;
+      kev.data = 0;
+      const created = k.knote_pool.pool_get(() => new Knote(k.kn_serial++, kq, fops, { ...kev }));
+      created.kn_fp = fp;
+      created.kn_sfflags = sfflags;
+      created.kn_sdata = sdata;
+      knote_attach(created, fdp);
+      const error = fops.f_attach(k, created);
+      if (error !== 0) {
+        yield* knote_drop(k, created, fdp, `attach failed (${error})`);
+        return error;
+      }
+      kn = created;
+      kn_trace(k, kn, 'attach', 'registered by EV_ADD');
+    } else {
+      // Later changes replace the saved filter values and udata only; a filter that
+      // already fired is not reset, and flags such as EV_ONESHOT are not refreshed.
+      kn.kn_sfflags = kev.fflags;
+      kn.kn_sdata = kev.data;
+      kn.kn_kevent.udata = kev.udata;
+    }
+    const s = splsched(k.m);
+    if (yield* (kn.kn_fop as Filterops).f_event(k, kn, 0)) yield* KNOTE_ACTIVATE(k, kn);
+    yield* splx(k.m, s, 'kqueue_register:splx');
+  } else if (kev.flags & EV_DELETE) {
+    (kn as Knote).kn_fop?.f_detach(k, kn as Knote);
+    yield* knote_drop(k, kn as Knote, fdp, 'EV_DELETE');
+    return 0;
+  }
+  KASSERT(kn !== undefined, 'kqueue_register: knote found or created');
+
+  if (kev.flags & EV_DISABLE && (kn.kn_status & KN_DISABLED) === 0) {
+    const s = splsched(k.m);
+    kn.kn_status |= KN_DISABLED;
+    kn_trace(k, kn, 'disable', 'EV_DISABLE');
+    yield* splx(k.m, s, 'kqueue_register:splx');
+  }
+  if (kev.flags & EV_ENABLE && kn.kn_status & KN_DISABLED) {
+    const s = splsched(k.m);
+    kn.kn_status &= ~KN_DISABLED;
+    kn_trace(k, kn, 'enable', 'EV_ENABLE');
+    if (kn.kn_status & KN_ACTIVE && (kn.kn_status & KN_QUEUED) === 0) yield* knote_enqueue(k, kn);
+    yield* splx(k.m, s, 'kqueue_register:splx');
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- scan */
+
+/** itimerfix(9) on the timeval a timespec converts to: EINVAL for an out-of-range value. */
+function timeout_usec(k: Kernel, ts: Timespec): number | undefined {
+  const sec = ts.sec;
+  let usec = Math.trunc(ts.nsec / 1000);
+  if (!Number.isInteger(sec) || sec < 0 || sec > 100_000_000 || usec < 0 || usec >= 1_000_000) return undefined;
+  // A timeout shorter than one tick waits one tick.
+  if (sec === 0 && usec !== 0 && usec < tick_us(k)) usec = tick_us(k);
+  return sec * 1_000_000 + usec;
+}
+
+function copy_kevent(kn: Knote): Kevent {
+  return { ...kn.kn_kevent };
+}
+
+export function* kqueue_scan(
+  k: Kernel,
+  fp: File,
+  maxevents: number,
+  tsp: Timespec | null,
+  out: Kevent[],
+): KGen<{ error: number; retval: number }> {
+  const kq = fp.f_data as Kqueue;
+  const p = curlwp(k).l_proc;
+  let count = maxevents;
+  let error = 0;
+  if (count === 0) return { error: 0, retval: 0 };
+
+  let timeout = 0; // ticks to sleep; 0 = forever, -1 = poll
+  let deadline_us = 0;
+  if (tsp) {
+    const t = timeout_usec(k, tsp);
+    if (t === undefined) return { error: EINVAL, retval: 0 };
+    const s = splclock(k.m);
+    deadline_us = time_us(k) + t;
+    yield* splx(k.m, s, 'kqueue_scan:splx');
+    timeout = hzto(k, deadline_us);
+    if (timeout <= 0) timeout = -1;
+  }
+
+  // The marker: a zero-filled knote from malloc, never from the knote pool.
+  const marker = new Knote(0, kq, null, { ident: 0, filter: 0, flags: 0, fflags: 0, data: 0, udata: 0 });
+  let staged: Kevent[] = [];
+  let first = true;
+
+  scan: for (;;) {
+    if (!first && tsp) {
+      // retry: a wakeup that found nothing re-computes the remaining time.
+      timeout = hzto(k, deadline_us);
+      if (timeout <= 0) break scan;
+    }
+    first = false;
+
+    // start:
+    let empty = kq.kq_count === 0;
+    if (k.build.has('mutant-lost-wakeup')) {
+      // The mutant reads kq_count before blocking interrupts: an event can slip in here.
+      yield 'kqueue_scan:count-tested';
+    }
+    let s = splsched(k.m);
+    if (!k.build.has('mutant-lost-wakeup')) empty = kq.kq_count === 0;
+    if (empty) {
+      if (timeout < 0) {
+        error = EWOULDBLOCK;
+      } else {
+        kq.kq_state |= KQ_SLEEP;
+        error = yield* ltsleep(k, kq, true, 'kqread', timeout);
+      }
+      yield* splx(k.m, s, 'kqueue_scan:splx');
+      if (error === 0) continue scan;
+      // Signals do not restart kevent; a timeout is a normal return with no events.
+      if (error === ERESTART) error = EINTR;
+      else if (error === EWOULDBLOCK) error = 0;
+      break scan;
+    }
+
+    kq.kq_head.push(marker);
+    while (count > 0) {
+      const kn = kq.kq_head.shift() as Knote;
+      if (kn === marker) {
+        yield* splx(k.m, s, 'kqueue_scan:splx');
+        if (count === maxevents) continue scan;
+        break scan;
+      }
+      k.knote_pool.pool_check(kn, 'kqueue_scan');
+      kq.kq_count--;
+      if (kn.kn_status & KN_DISABLED && !k.build.has('mutant-return-disabled')) {
+        kn.kn_status &= ~KN_QUEUED;
+        kn_trace(k, kn, 'skip', 'disabled: dropped from the queue, stays active');
+        continue;
+      }
+      const oneshot = (kn.kn_kevent.flags & EV_ONESHOT) !== 0 && !k.build.has('mutant-oneshot-requeue');
+      if (!oneshot && !(yield* (kn.kn_fop as Filterops).f_event(k, kn, 0))) {
+        kn.kn_status &= ~(KN_QUEUED | KN_ACTIVE);
+        kn_trace(k, kn, 'skip', 'no longer true when re-checked');
+        continue;
+      }
+      staged.push(copy_kevent(kn));
+      kn_trace(k, kn, 'deliver', `copied out to pid ${p.p_pid}`);
+      if (oneshot) {
+        kn.kn_status &= ~KN_QUEUED;
+        yield* splx(k.m, s, 'kqueue_scan:oneshot-splx');
+        (kn.kn_fop as Filterops).f_detach(k, kn);
+        yield* knote_drop(k, kn, p.p_fd, 'EV_ONESHOT delivered');
+        s = splsched(k.m);
+      } else if (kn.kn_kevent.flags & EV_CLEAR) {
+        kn.kn_kevent.data = 0;
+        kn.kn_kevent.fflags = 0;
+        kn.kn_status &= ~(KN_QUEUED | KN_ACTIVE);
+      } else {
+        // Level-triggered: back on the tail, behind the marker, for the next scan.
+        kq.kq_head.push(kn);
+        kq.kq_count++;
+      }
+      count--;
+      if (staged.length === KQ_NEVENTS) {
+        yield* splx(k.m, s, 'kqueue_scan:copyout-splx');
+        out.push(...staged);
+        staged = [];
+        s = splsched(k.m);
+      }
+    }
+    kq.kq_head.splice(kq.kq_head.indexOf(marker), 1);
+    yield* splx(k.m, s, 'kqueue_scan:splx');
+    break scan;
+  }
+  out.push(...staged);
+  return { error, retval: maxevents - count };
+}
+
+/* ---------------------------------------------------------------- filters */
+
+/** file_filtops: the file's fo_kqfilter picks the real ops (pipe, socket, tty, kqueue). */
+const file_filtops: Filterops = {
+  f_isfd: true,
+  f_attach(k, kn) {
+    const fp = kn.kn_fp as File;
+    return fp.f_ops.fo_kqfilter(k, fp, kn);
+  },
+  f_detach() {},
+  *f_event() {
+    return false;
+  },
+};
+
+/* EVFILT_PROC */
+
+function filt_procattach(k: Kernel, kn: Knote): number {
+  const p = k.procs.find((x) => x.p_pid === kn.kn_kevent.ident && x.p_stat === 'active');
+  if (!p) return ESRCH;
+  const self = curlwp(k).l_proc;
+  if (p.p_ruid !== self.p_ruid && self.p_ruid !== 0) return EACCES;
+  kn.kn_ptr = p;
+  kn.kn_kevent.flags |= EV_CLEAR;
+  // A knote the kernel registered for NOTE_TRACK on a new child reports NOTE_CHILD at once.
+  if (kn.kn_kevent.flags & EV_FLAG1) {
+    kn.kn_kevent.data = kn.kn_sdata;
+    kn.kn_kevent.fflags = NOTE_CHILD;
+    kn.kn_kevent.flags &= ~EV_FLAG1;
+  }
+  p.p_klist.unshift(kn);
+  return 0;
+}
+
+function filt_procdetach(_k: Kernel, kn: Knote): void {
+  if (kn.kn_status & KN_DETACHED) return;
+  const p = kn.kn_ptr as Proc;
+  p.p_klist.splice(p.p_klist.indexOf(kn), 1);
+}
+
+function* filt_proc(k: Kernel, kn: Knote, hint: number): KGen<boolean> {
+  const event = (hint & NOTE_PCTRLMASK) >>> 0;
+  if (kn.kn_sfflags & event) kn.kn_kevent.fflags = (kn.kn_kevent.fflags | event) >>> 0;
+  if (event === NOTE_EXIT) {
+    // The process is going away: unlink now rather than in detach, and deliver once.
+    kn.kn_status |= KN_DETACHED;
+    kn.kn_kevent.flags |= EV_EOF | EV_ONESHOT;
+    const p = kn.kn_ptr as Proc;
+    p.p_klist.splice(p.p_klist.indexOf(kn), 1);
+    return true;
+  }
+  if (event === NOTE_FORK && kn.kn_sfflags & NOTE_TRACK) {
+    const kev: Kevent = {
+      ident: hint & NOTE_PDATAMASK,
+      filter: kn.kn_kevent.filter,
+      flags: kn.kn_kevent.flags | EV_ADD | EV_ENABLE | EV_FLAG1,
+      fflags: kn.kn_sfflags,
+      data: kn.kn_kevent.ident,
+      udata: kn.kn_kevent.udata,
+    };
+    const error = yield* kqueue_register(k, kn.kn_kq, kev);
+    if (error) kn.kn_kevent.fflags = (kn.kn_kevent.fflags | NOTE_TRACKERR) >>> 0;
+  }
+  return kn.kn_kevent.fflags !== 0;
+}
+
+const proc_filtops: Filterops = {
+  f_isfd: false,
+  f_attach: filt_procattach,
+  f_detach: filt_procdetach,
+  f_event: filt_proc,
+};
+
+/* EVFILT_TIMER: a callout per knote, run from softclock. */
+
+function* filt_timerexpire(k: Kernel, arg: unknown): KGen {
+  const kn = arg as Knote;
+  k.knote_pool.pool_check(kn, 'filt_timerexpire');
+  kn.kn_kevent.data++;
+  yield* KNOTE_ACTIVATE(k, kn);
+  if ((kn.kn_kevent.flags & EV_ONESHOT) === 0) {
+    callout_schedule(k, kn.kn_hook as Callout, mstohz(k, kn.kn_sdata));
+  }
+}
+
+function filt_timerattach(k: Kernel, kn: Knote): number {
+  if (k.kq_ncallouts >= k.kq_calloutmax) return ENOMEM;
+  // XXX as in the kernel: counted before the EINVAL check, and a failed attach is
+  // dropped without detach, so each EV_ADD with data 0 leaks one count toward the limit.
+  k.kq_ncallouts++;
+  let tticks = mstohz(k, kn.kn_sdata);
+  if (tticks === 0) {
+    if (kn.kn_sdata === 0) return EINVAL;
+    tticks = 1;
+  }
+  kn.kn_kevent.flags |= EV_CLEAR;
+  const c = new Callout(`filt_timerexpire(kn ${kn.kn_serial})`);
+  callout_reset(k, c, tticks, filt_timerexpire, kn);
+  kn.kn_hook = c;
+  return 0;
+}
+
+function filt_timerdetach(k: Kernel, kn: Knote): void {
+  callout_stop(k, kn.kn_hook as Callout);
+  k.kq_ncallouts--;
+}
+
+function* filt_timer(_k: Kernel, kn: Knote, _hint: number): KGen<boolean> {
+  return kn.kn_kevent.data !== 0;
+}
+
+const timer_filtops: Filterops = {
+  f_isfd: false,
+  f_attach: filt_timerattach,
+  f_detach: filt_timerdetach,
+  f_event: filt_timer,
+};
+
+/** The system filter table, indexed by EVFILT_*; EVFILT_AIO is not implemented (NULL ops). */
+const sys_kfilters: readonly (Filterops | null)[] = [
+  file_filtops, // EVFILT_READ
+  file_filtops, // EVFILT_WRITE
+  null, // EVFILT_AIO
+  file_filtops, // EVFILT_VNODE
+  proc_filtops, // EVFILT_PROC
+  sig_filtops, // EVFILT_SIGNAL
+  timer_filtops, // EVFILT_TIMER
+];
+
+function kfilter_byfilter(_k: Kernel, filter: number): Filterops | null {
+  return sys_kfilters[filter] ?? null;
+}

@@ -1,0 +1,281 @@
+/*
+ * The user side of the syscall boundary: what a scenario's process calls. Each method is a
+ * generator: `const r = yield* u.kevent(kq, changes, 4)`. A call
+ *   - stops at a user-mode preemption point (the scheduler may run another process here),
+ *   - enters the kernel (traced as `syscall`), runs the sys_* code,
+ *   - delivers pending signals on the way out (userret), restarting on ERESTART as the
+ *     trap handler would, and returns (traced as `sysret`).
+ * Results are plain data: ret (or -1), errno, and per-call extras (events, fds, data).
+ */
+import type { KGen, Yield } from '../machine/machine.ts';
+import { EBADF, EINTR, EINVAL, ERESTART, ESRCH, EWOULDBLOCK, errno_name } from './errno.ts';
+import { type Kevent, filter_name, flags_name } from './event_h.ts';
+import { sys_close, fd_getfile } from './kern_descrip.ts';
+import { type Timespec, kevent_out, sys_kevent, sys_kqueue } from './kern_event.ts';
+import { exit1, fork1, sys_execve } from './kern_exit.ts';
+import { CURSIG, NSIG, SIGKILL, postsig, psignal, sig_name } from './kern_sig.ts';
+import { ltsleep } from './kern_synch.ts';
+import { hzto, time_us } from './kern_clock.ts';
+import type { Kernel, UserMain } from './kernel.ts';
+import { sys_bind, sys_sendto, sys_socket_udp } from './netinet.ts';
+import type { Proc, SigDisposition, WaitChannel } from './proc.ts';
+import { sys_pipe } from './sys_pipe.ts';
+import { sys_open_tty } from './tty.ts';
+import { sys_socketpair } from './uipc_socket.ts';
+
+export interface SysResult {
+  /** The syscall's return value, or -1 on error. */
+  readonly ret: number;
+  /** 0 on success, else the errno value. */
+  readonly errno: number;
+  /** The errno's name (`EINTR`), or `0`. */
+  readonly error: string;
+  /** kevent: the events copied out, in order. */
+  readonly events: readonly Kevent[];
+  /** pipe, socketpair: the two new descriptors. */
+  readonly fds: readonly number[];
+  /** read: the bytes read. */
+  readonly data: string;
+}
+
+interface Outcome {
+  error: number;
+  ret?: number;
+  events?: Kevent[];
+  fds?: number[];
+  data?: string;
+}
+
+export interface ReadOptions {
+  readonly nonblock?: boolean;
+}
+
+/** A user program's view of the kernel. */
+export class Libc {
+  constructor(
+    private readonly k: Kernel,
+    readonly proc: Proc,
+  ) {}
+
+  get pid(): number {
+    return this.proc.p_pid;
+  }
+
+  /** Signals this process's handlers have run for, in order. */
+  get caught(): readonly number[] {
+    return this.proc.p_caught;
+  }
+
+  /* ---- the syscall boundary ---- */
+
+  private *syscall(name: string, args: string, body: () => KGen<Outcome>): Generator<Yield, SysResult, void> {
+    const k = this.k;
+    const t = this.proc.l.thread;
+    for (;;) {
+      yield `user:${name}`;
+      t.userMode = false;
+      k.bus.emit('syscall', { pid: this.pid, name, args });
+      const o = yield* body();
+      // userret: deliver what was posted while we were in the kernel.
+      for (let sig = CURSIG(this.proc); sig !== 0; sig = CURSIG(this.proc)) yield* postsig(k, sig);
+      t.userMode = true;
+      if (o.error === ERESTART) continue;
+      const r: SysResult = {
+        ret: o.error ? -1 : (o.ret ?? 0),
+        errno: o.error,
+        error: errno_name(o.error),
+        events: o.events ?? [],
+        fds: o.fds ?? [],
+        data: o.data ?? '',
+      };
+      k.bus.emit('sysret', {
+        pid: this.pid,
+        name,
+        ret: r.ret,
+        errno: r.error,
+        ...(o.events ? { events: o.events.map(kevent_out) } : {}),
+      });
+      return r;
+    }
+  }
+
+  *kqueue(): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('kqueue', '', function* () {
+      const r = yield* sys_kqueue(k);
+      return { error: r.error, ret: r.fd };
+    });
+  }
+
+  /** kevent(2). `timeout` null (or omitted) waits forever; {sec: 0, nsec: 0} polls. */
+  *kevent(kq: number, changes: readonly Kevent[], nevents: number, timeout: Timespec | null = null): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    const args = `kq ${kq}, ${changes.length} change(s)${changes.map((c) => ` [${c.ident} ${filter_name(c.filter)} ${flags_name(c.flags)}]`).join('')}, nevents ${nevents}, timeout ${timeout ? `${timeout.sec}s ${timeout.nsec}ns` : 'none'}`;
+    return yield* this.syscall('kevent', args, function* () {
+      const out: Kevent[] = [];
+      const r = yield* sys_kevent(k, kq, changes, nevents, timeout, out);
+      return { error: r.error, ret: r.retval, events: out };
+    });
+  }
+
+  *pipe(): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('pipe', '', function* () {
+      const r = yield* sys_pipe(k);
+      return { error: r.error, fds: r.fds };
+    });
+  }
+
+  *socketpair(): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('socketpair', 'AF_LOCAL, SOCK_STREAM', function* () {
+      const r = yield* sys_socketpair(k);
+      return { error: r.error, fds: r.fds };
+    });
+  }
+
+  /** socket(AF_INET, SOCK_DGRAM, 0). */
+  *socket(): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('socket', 'AF_INET, SOCK_DGRAM', function* () {
+      const r = yield* sys_socket_udp(k);
+      return { error: r.error, ret: r.fd };
+    });
+  }
+
+  *bind(fd: number, port: number): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('bind', `fd ${fd}, port ${port}`, function* () {
+      return { error: yield* sys_bind(k, fd, port) };
+    });
+  }
+
+  /** sendto(2) a datagram to a local UDP port (through the loopback interface). */
+  *sendto(fd: number, port: number, data: string): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('sendto', `fd ${fd}, port ${port}, ${data.length} bytes`, function* () {
+      const r = yield* sys_sendto(k, fd, port, data);
+      return { error: r.error, ret: r.written };
+    });
+  }
+
+  /** open("/dev/tty00"): the com0 serial line. */
+  *openTty(): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('open', '"/dev/tty00"', function* () {
+      const r = yield* sys_open_tty(k);
+      return { error: r.error, ret: r.fd };
+    });
+  }
+
+  *read(fd: number, nbytes: number, opts: ReadOptions = {}): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('read', `fd ${fd}, ${nbytes} bytes${opts.nonblock ? ', O_NONBLOCK' : ''}`, function* () {
+      const fp = fd_getfile(proc, fd);
+      if (!fp) return { error: EBADF };
+      const r = yield* fp.f_ops.fo_read(k, fp, nbytes, opts.nonblock ?? false);
+      return { error: r.error, ret: r.data.length, data: r.data };
+    });
+  }
+
+  *write(fd: number, data: string, opts: ReadOptions = {}): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('write', `fd ${fd}, ${data.length} bytes${opts.nonblock ? ', O_NONBLOCK' : ''}`, function* () {
+      const fp = fd_getfile(proc, fd);
+      if (!fp) return { error: EBADF };
+      const r = yield* fp.f_ops.fo_write(k, fp, data, opts.nonblock ?? false);
+      return { error: r.error, ret: r.written };
+    });
+  }
+
+  *close(fd: number): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('close', `fd ${fd}`, function* () {
+      return { error: yield* sys_close(k, fd) };
+    });
+  }
+
+  /** sigaction(2), reduced to the disposition and SA_RESTART. */
+  *sigaction(sig: number, disposition: SigDisposition, opts: { restart?: boolean } = {}): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('sigaction', `${sig_name(sig)}, ${disposition}${opts.restart ? ', SA_RESTART' : ''}`, function* () {
+      if (!Number.isInteger(sig) || sig <= 0 || sig >= NSIG || (sig === SIGKILL && disposition !== 'default')) return { error: EINVAL };
+      proc.p_sigacts.set(sig, { disposition, restart: opts.restart ?? false });
+      yield 'sigaction:done';
+      return { error: 0 };
+    });
+  }
+
+  *kill(pid: number, sig: number): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('kill', `pid ${pid}, ${sig_name(sig)}`, function* () {
+      if (!Number.isInteger(sig) || sig < 0 || sig >= NSIG) return { error: EINVAL };
+      const p = k.procs.find((x) => x.p_pid === pid && x.p_stat === 'active');
+      if (!p) return { error: ESRCH };
+      if (sig !== 0) yield* psignal(k, p, sig);
+      return { error: 0 };
+    });
+  }
+
+  /** fork(2): the child runs `body` with its own view; returns the child's pid. */
+  *fork(name: string, body: UserMain): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('fork', name, function* () {
+      const child = yield* fork1(k, name, body);
+      return { error: 0, ret: child.p_pid };
+    });
+  }
+
+  /** execve(2), reduced to its kqueue effect: NOTE_EXEC for watchers. */
+  *execve(): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('execve', '', function* () {
+      yield* sys_execve(k);
+      return { error: 0 };
+    });
+  }
+
+  /** nanosleep(2): sleep interruptibly for `ms` milliseconds (EINTR on a signal). */
+  *nanosleep(ms: number): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('nanosleep', `${ms} ms`, function* () {
+      if (!Number.isFinite(ms) || ms < 0) return { error: EINVAL };
+      const chan: WaitChannel = { chanName: `nanosleep ${proc.p_pid}` };
+      const ticks = Math.max(1, hzto(k, time_us(k) + ms * 1000));
+      const error = yield* ltsleep(k, chan, true, 'nanoslp', ticks);
+      // A timed-out sleep is success; nanosleep is never restarted after a signal.
+      return { error: error === EWOULDBLOCK ? 0 : error === ERESTART ? EINTR : error };
+    });
+  }
+
+  *exit(status: number): Generator<Yield, never, void> {
+    yield 'user:exit';
+    this.proc.l.thread.userMode = false;
+    this.k.bus.emit('syscall', { pid: this.pid, name: 'exit', args: `status ${status}` });
+    return yield* exit1(this.k, status);
+  }
+
+  /* ---- scenario helpers (not syscalls) ---- */
+
+  /** Put a line in the trace. */
+  log(text: string): void {
+    this.k.bus.emit('log', { text: `${this.proc.p_comm}[${this.pid}]: ${text}` });
+  }
+
+  /**
+   * State an expectation. If it does not hold, the run ends at once with an `expectation`
+   * violation naming `what`.
+   */
+  expect(cond: boolean, what: string): void {
+    if (cond) return;
+    const message = `${this.proc.p_comm}[${this.pid}]: expected ${what}`;
+    this.k.bus.emit('violation', { invariant: 'expectation', message });
+    this.k.m.stop({ kind: 'violation', invariant: 'expectation', message });
+    throw new ExpectationFailed(message);
+  }
+}
+
+/** Unwinds a process whose expectation failed; the run has already been stopped. */
+export class ExpectationFailed extends Error {
+  override readonly name = 'ExpectationFailed';
+}

@@ -1,0 +1,103 @@
+/*
+ * The receive path from a NIC to a UDP socket, as NetBSD 2.0 runs it:
+ *
+ *   nicintr   (IPL_NET, the driver's interrupt)  take packets off the receive ring,
+ *             IF_ENQUEUE them on ipintrq and schednetisr(NETISR_IP): softnet is scheduled
+ *   ipintr    (IPL_SOFTNET)  IF_DEQUEUE each packet at splnet, then udp_input
+ *   udp_input               append to the bound socket's receive buffer, sorwakeup -> knote
+ *
+ * Sending to a local port goes through the loopback interface: looutput queues on ipintrq
+ * at splnet and schedules softnet, so even a local datagram is delivered from softnet.
+ *
+ *   net_attach(k, events)      the nic0 device and the interrupt handlers
+ *   sys_socket_udp, sys_bind, sys_sendto
+ */
+import type { DeviceEvent, KGen } from '../machine/machine.ts';
+import { splnet, splx } from '../machine/spl.ts';
+import { EADDRINUSE, EBADF, EINVAL, ENOTSOCK } from './errno.ts';
+import { fd_getfile, fdalloc } from './kern_descrip.ts';
+import { curlwp } from './kern_synch.ts';
+import type { Kernel, NicPacket } from './kernel.ts';
+import { type Socket, sbappend, socket_of, socreate, sorwakeup } from './uipc_socket.ts';
+
+export interface NetState {
+  /** UDP ports with a bound socket. */
+  readonly bound: Map<number, Socket>;
+  /** The IP input queue between the driver (IPL_NET) and ipintr (softnet). */
+  readonly ipintrq: NicPacket[];
+  /** Packets dropped for want of a socket or of buffer space (udpstat). */
+  dropped: number;
+}
+
+export function net_attach(k: Kernel, events: readonly DeviceEvent[]): NetState {
+  const net: NetState = { bound: new Map(), ipintrq: [], dropped: 0 };
+  const nic0 = k.m.device_attach('nic0', 'net', events);
+  k.m.intr_establish('net', () => nicintr(k, net, nic0.ring));
+  k.m.intr_establish('softnet', () => ipintr(k, net));
+  return net;
+}
+
+function* nicintr(k: Kernel, net: NetState, ring: unknown[]): KGen {
+  while (ring.length > 0) {
+    net.ipintrq.push(ring.shift() as NicPacket);
+    yield 'nicintr:enqueued';
+  }
+  k.m.softintr_schedule('softnet');
+}
+
+function* ipintr(k: Kernel, net: NetState): KGen {
+  for (;;) {
+    const s = splnet(k.m);
+    const pkt = net.ipintrq.shift();
+    yield* splx(k.m, s, 'ipintr:splx');
+    if (!pkt) return;
+    yield* udp_input(k, net, pkt);
+  }
+}
+
+function* udp_input(k: Kernel, net: NetState, pkt: NicPacket): KGen {
+  const so = net.bound.get(pkt.port);
+  if (!so || !sbappend(so.so_rcv, pkt.data, false)) {
+    net.dropped++;
+    k.bus.emit('log', { text: `udp_input: packet for port ${pkt.port} dropped` });
+    return;
+  }
+  yield* sorwakeup(k, so);
+}
+
+export function* sys_socket_udp(k: Kernel): KGen<{ error: number; fd: number }> {
+  const { fp } = socreate(k, 'dgram');
+  const fd = fdalloc(curlwp(k).l_proc, fp);
+  yield 'sys_socket:done';
+  return { error: 0, fd };
+}
+
+function udp_socket(k: Kernel, fd: number): Socket | number {
+  const fp = fd_getfile(curlwp(k).l_proc, fd);
+  if (!fp) return EBADF;
+  if (fp.f_type !== 'socket') return ENOTSOCK;
+  const so = socket_of(fp);
+  return so.so_type === 'dgram' ? so : EINVAL;
+}
+
+export function* sys_bind(k: Kernel, fd: number, port: number): KGen<number> {
+  const so = udp_socket(k, fd);
+  if (typeof so === 'number') return so;
+  if (so.so_port !== 0 || !Number.isInteger(port) || port <= 0 || port > 65535) return EINVAL;
+  if (k.net.bound.has(port)) return EADDRINUSE;
+  so.so_port = port;
+  k.net.bound.set(port, so);
+  yield 'sys_bind:done';
+  return 0;
+}
+
+/** sendto(2) to a local port: through the loopback interface to ipintrq and softnet. */
+export function* sys_sendto(k: Kernel, fd: number, port: number, data: string): KGen<{ error: number; written: number }> {
+  const so = udp_socket(k, fd);
+  if (typeof so === 'number') return { error: so, written: 0 };
+  const s = splnet(k.m);
+  k.net.ipintrq.push({ at: k.m.ticks, port, data });
+  k.m.softintr_schedule('softnet');
+  yield* splx(k.m, s, 'looutput:splx');
+  return { error: 0, written: data.length };
+}

@@ -1,0 +1,425 @@
+/*
+ * The simulated uniprocessor: threads as generators, interrupt frames, the cpl, pending
+ * interrupts, devices and a discrete-event virtual clock.
+ *
+ * Kernel code is written as generators (design decision 1). Each `yield` is a preemption
+ * point; code between two yields is atomic. At every preemption point:
+ *   1. a pending interrupt that the cpl does not mask is taken at once, as hardware would;
+ *   2. otherwise, if something else could happen here (a device asserting its line, a switch
+ *      to another runnable process while the current one is in user mode), the Chooser
+ *      decides;
+ *   3. otherwise the current context runs to its next yield (one step).
+ * Virtual time advances only when the cpu is idle: to the next tick at which a device event
+ * or a timer is due, where hardclock runs.
+ *
+ *   Machine.thread_create / setrunnable / intr_establish / softintr_schedule
+ *   Machine.run()            drive the machine until it finishes, deadlocks or stops
+ *   Machine.stop(outcome)    end the run from a hook (a violation) or from kernel code
+ */
+import type { TraceBus, TraceClock } from '../trace.ts';
+import type { Chooser, ChoiceOption } from './chooser.ts';
+import type { Cpl, IrqSource, Platform } from './platform.ts';
+
+/** Yielded by code that has just put its thread to sleep: switch away from it. */
+export const BLOCK: unique symbol = Symbol('block');
+export type Yield = string | typeof BLOCK;
+/** A piece of kernel (or user) code that can be preempted at its yields. */
+export type KGen<T = void> = Generator<Yield, T, void>;
+
+export type ThreadState = 'runnable' | 'onproc' | 'sleeping' | 'done';
+
+export class Thread {
+  state: ThreadState = 'runnable';
+  /** The cpl this thread had when it last left the cpu. */
+  cpl: Cpl;
+  /** True while the thread runs user code (a point where the scheduler may preempt it). */
+  userMode = false;
+  /** The label of the preemption point it is stopped at. */
+  at = 'start';
+
+  constructor(
+    readonly tid: number,
+    readonly name: string,
+    readonly gen: KGen,
+    cplNone: Cpl,
+    /** The kernel object this thread belongs to (an lwp). */
+    readonly owner: unknown,
+  ) {
+    this.cpl = cplNone;
+  }
+}
+
+/** One scheduled arrival at a device: the device asserts its line at or after `at` ticks. */
+export interface DeviceEvent {
+  readonly at: number;
+  readonly what: string;
+  readonly payload: unknown;
+}
+
+export class Device {
+  /** What arrived and was not yet taken by the driver (the receive ring). */
+  readonly ring: unknown[] = [];
+  next = 0;
+
+  constructor(
+    readonly name: string,
+    readonly src: IrqSource,
+    readonly events: readonly DeviceEvent[],
+  ) {}
+
+  armed(ticks: number): boolean {
+    const ev = this.events[this.next];
+    return ev !== undefined && ev.at <= ticks;
+  }
+
+  nextTime(): number | undefined {
+    return this.events[this.next]?.at;
+  }
+}
+
+interface Frame {
+  readonly src: IrqSource;
+  readonly gen: KGen;
+  readonly savedCpl: Cpl;
+}
+
+export type Outcome =
+  | { readonly kind: 'done' }
+  | { readonly kind: 'deadlock'; readonly sleeping: readonly string[] }
+  | { readonly kind: 'panic'; readonly message: string }
+  | { readonly kind: 'violation'; readonly invariant: string; readonly message: string };
+
+/** A kernel assertion failed or the kernel detected corruption. Unwinds to Machine.run. */
+export class KernelPanic extends Error {
+  override readonly name = 'KernelPanic';
+}
+
+/** The run went past its step or tick budget (a scenario that never ends). */
+export class BudgetExceeded extends Error {
+  override readonly name = 'BudgetExceeded';
+}
+
+export function panic(message: string): never {
+  throw new KernelPanic(message);
+}
+
+export function KASSERT(cond: boolean, what: string): asserts cond {
+  if (!cond) throw new KernelPanic(`kernel diagnostic assertion "${what}" failed`);
+}
+
+export interface MachineLimits {
+  readonly steps_max: number;
+  readonly ticks_max: number;
+}
+
+export const DEFAULT_LIMITS: MachineLimits = { steps_max: 200_000, ticks_max: 1_000_000 };
+
+export class Machine implements TraceClock {
+  cpl: Cpl;
+  curthread: Thread | null = null;
+  steps = 0;
+  ticks = 0;
+  readonly threads: Thread[] = [];
+  readonly devices: Device[] = [];
+  /** Hooks run after every step; used by the invariant layer. */
+  readonly afterStep: (() => void)[] = [];
+  /** Sources of future timed work (callouts): the earliest absolute tick, if any. */
+  readonly timers: (() => number | undefined)[] = [];
+
+  private readonly frames: Frame[] = [];
+  private readonly runq: Thread[] = [];
+  private readonly pending = new Set<IrqSource>();
+  private readonly handlers = new Map<IrqSource, (() => KGen)[]>();
+  private outcome: Outcome | undefined;
+  private nextTid = 1;
+
+  constructor(
+    readonly platform: Platform,
+    readonly bus: TraceBus,
+    readonly chooser: Chooser,
+    readonly limits: MachineLimits = DEFAULT_LIMITS,
+  ) {
+    this.cpl = platform.cplNone;
+    bus.attach(this);
+  }
+
+  iplName(): string {
+    return this.platform.describe(this.cpl);
+  }
+
+  /* ---- threads ---- */
+
+  thread_create(name: string, gen: KGen, owner: unknown): Thread {
+    const t = new Thread(this.nextTid++, name, gen, this.platform.cplNone, owner);
+    this.threads.push(t);
+    this.runq.push(t);
+    return t;
+  }
+
+  /** Make a sleeping thread runnable (the caller has taken it off its sleep queue). */
+  setrunnable(t: Thread): void {
+    KASSERT(t.state === 'sleeping', 'setrunnable: thread is asleep');
+    t.state = 'runnable';
+    this.runq.push(t);
+  }
+
+  /** Nothing to run: no interrupt in progress, no current thread, an empty run queue. */
+  isIdle(): boolean {
+    return this.frames.length === 0 && this.curthread === null && this.runq.length === 0;
+  }
+
+  /** True while an interrupt handler is running (kernel code may not sleep there). */
+  inInterrupt(): boolean {
+    return this.frames.length > 0;
+  }
+
+  contextName(): string {
+    const f = this.frames[this.frames.length - 1];
+    if (f) return `intr ${f.src}`;
+    return this.curthread ? this.curthread.name : 'idle';
+  }
+
+  /* ---- interrupts ---- */
+
+  intr_establish(src: IrqSource, handler: () => KGen): void {
+    const list = this.handlers.get(src) ?? [];
+    list.push(handler);
+    this.handlers.set(src, list);
+  }
+
+  /** Post a soft interrupt; it is taken at the first preemption point where the cpl allows. */
+  softintr_schedule(src: IrqSource): void {
+    if (!this.pending.has(src)) {
+      this.pending.add(src);
+      this.bus.emit('softintr', { src, by: this.contextName() });
+    }
+  }
+
+  isPending(src: IrqSource): boolean {
+    return this.pending.has(src);
+  }
+
+  device_attach(name: string, src: IrqSource, events: readonly DeviceEvent[]): Device {
+    const d = new Device(name, src, events);
+    this.devices.push(d);
+    return d;
+  }
+
+  /* ---- running ---- */
+
+  /** End the run at the next opportunity with this outcome (first outcome wins). */
+  stop(outcome: Outcome): void {
+    this.outcome ??= outcome;
+  }
+
+  stopped(): Outcome | undefined {
+    return this.outcome;
+  }
+
+  run(): Outcome {
+    try {
+      this.loop();
+    } catch (e) {
+      if (!(e instanceof KernelPanic)) throw e;
+      this.bus.emit('panic', { message: e.message });
+      this.stop({ kind: 'panic', message: e.message });
+    }
+    // loop() only returns once an outcome is set.
+    return this.outcome as Outcome;
+  }
+
+  private loop(): void {
+    for (;;) {
+      if (this.outcome) return;
+      if (this.steps >= this.limits.steps_max) {
+        throw new BudgetExceeded(`step budget of ${this.limits.steps_max} steps exceeded at tick ${this.ticks}`);
+      }
+      const src = this.deliverable();
+      if (src) {
+        this.takeInterrupt(src);
+        continue;
+      }
+      const frame = this.frames[this.frames.length - 1];
+      if (frame) {
+        this.resumeFrame(frame);
+        continue;
+      }
+      const t = this.curthread;
+      if (t) {
+        if (this.chooseAtThreadPoint(t)) continue;
+        this.resumeThread(t);
+        continue;
+      }
+      this.idle();
+    }
+  }
+
+  private deliverable(): IrqSource | undefined {
+    for (const src of this.platform.deliveryOrder) {
+      if (this.pending.has(src) && !this.platform.masks(this.cpl, src)) return src;
+    }
+    return undefined;
+  }
+
+  private takeInterrupt(src: IrqSource): void {
+    this.pending.delete(src);
+    const over = this.contextName();
+    const savedCpl = this.cpl;
+    this.cpl = this.platform.raise(this.cpl, src);
+    const handlers = this.handlers.get(src) ?? [];
+    const gen = (function* () {
+      for (const h of handlers) yield* h();
+    })();
+    this.frames.push({ src, gen, savedCpl });
+    this.bus.emit('intr', { src, over });
+  }
+
+  private resumeFrame(frame: Frame): void {
+    this.steps++;
+    const r = frame.gen.next();
+    if (r.done) {
+      this.frames.pop();
+      this.cpl = frame.savedCpl;
+      this.bus.emit('intr-done', { src: frame.src });
+    } else if (r.value === BLOCK) {
+      panic(`sleep from interrupt context (${frame.src})`);
+    }
+    this.runHooks();
+  }
+
+  private resumeThread(t: Thread): void {
+    this.steps++;
+    const r = t.gen.next();
+    if (r.done) {
+      t.state = 'done';
+      this.curthread = null;
+      this.bus.emit('switch', { from: t.name, to: 'idle', why: 'exited' });
+      this.cpl = this.platform.cplNone;
+    } else if (r.value === BLOCK) {
+      KASSERT(t.state === 'sleeping', 'BLOCK yielded by a thread that is not asleep');
+      t.cpl = this.cpl;
+      this.curthread = null;
+      this.cpl = this.platform.cplNone;
+    } else {
+      t.at = r.value;
+    }
+    this.runHooks();
+  }
+
+  private runHooks(): void {
+    for (const h of this.afterStep) {
+      h();
+      if (this.outcome) return;
+    }
+  }
+
+  /** Ask the chooser whether something other than "continue" happens here. Returns true if so. */
+  private chooseAtThreadPoint(t: Thread): boolean {
+    const options: ChoiceOption[] = [];
+    this.addDeviceOptions(options);
+    if (t.userMode) {
+      for (const r of this.runq) options.push({ kind: 'switch', label: `switch to ${r.name}`, tid: r.tid });
+    }
+    if (options.length === 0) return false;
+    options.unshift({ kind: 'continue', label: `continue ${t.name}` });
+    const pick = this.choose(t.at, options);
+    if (pick.kind === 'continue') return false;
+    if (pick.kind === 'switch') {
+      this.preempt(t, pick.tid);
+    } else if (pick.kind === 'irq') {
+      this.fire(pick.device);
+    }
+    return true;
+  }
+
+  private addDeviceOptions(options: ChoiceOption[]): void {
+    for (const d of this.devices) {
+      if (d.armed(this.ticks)) {
+        const ev = d.events[d.next] as DeviceEvent;
+        options.push({ kind: 'irq', label: `${d.name} ${ev.what}`, device: d.name, event: d.next });
+      }
+    }
+  }
+
+  private choose(at: string, options: ChoiceOption[]): ChoiceOption {
+    const idx = this.chooser.choose({ step: this.steps, at, options });
+    const pick = options[idx];
+    if (!pick) throw new RangeError(`chooser picked option ${idx} of ${options.length} at step ${this.steps}`);
+    this.bus.emit('choice', { at, options: options.map((o) => o.label), chosen: idx });
+    return pick;
+  }
+
+  private fire(deviceName: string): void {
+    const d = this.devices.find((x) => x.name === deviceName);
+    KASSERT(d !== undefined, `device ${deviceName} exists`);
+    const ev = d.events[d.next];
+    KASSERT(ev !== undefined && ev.at <= this.ticks, `device ${deviceName} has an armed event`);
+    d.next++;
+    d.ring.push(ev.payload);
+    this.pending.add(d.src);
+    this.bus.emit('device', { device: d.name, src: d.src, what: ev.what });
+  }
+
+  private preempt(t: Thread, to: number): void {
+    t.cpl = this.cpl;
+    t.state = 'runnable';
+    this.runq.push(t);
+    this.switchTo(to, t.name, 'preempted in user mode');
+  }
+
+  private switchTo(tid: number, from: string, why: string): void {
+    const i = this.runq.findIndex((r) => r.tid === tid);
+    const t = this.runq[i];
+    KASSERT(t !== undefined, `thread ${tid} is on the run queue`);
+    this.runq.splice(i, 1);
+    t.state = 'onproc';
+    this.curthread = t;
+    this.cpl = t.cpl;
+    this.bus.emit('switch', { from, to: t.name, why });
+  }
+
+  private idle(): void {
+    this.cpl = this.platform.cplNone;
+    if (this.runq.length > 0) {
+      let pick = this.runq[0] as Thread;
+      if (this.runq.length > 1) {
+        const options = this.runq.map((r): ChoiceOption => ({ kind: 'run', label: `run ${r.name}`, tid: r.tid }));
+        const o = this.choose('idle', options);
+        if (o.kind === 'run') pick = this.runq.find((r) => r.tid === o.tid) as Thread;
+      }
+      this.switchTo(pick.tid, 'idle', 'runnable');
+      return;
+    }
+    const options: ChoiceOption[] = [];
+    this.addDeviceOptions(options);
+    if (options.length > 0) {
+      const o = options.length > 1 ? this.choose('idle', options) : (options[0] as ChoiceOption);
+      if (o.kind === 'irq') this.fire(o.device);
+      return;
+    }
+    const next = this.nextDue();
+    if (next === undefined) {
+      const sleeping = this.threads.filter((t) => t.state === 'sleeping').map((t) => t.name);
+      this.stop(sleeping.length === 0 ? { kind: 'done' } : { kind: 'deadlock', sleeping });
+      return;
+    }
+    if (next > this.limits.ticks_max) {
+      throw new BudgetExceeded(`tick budget of ${this.limits.ticks_max} ticks exceeded (next event at tick ${next})`);
+    }
+    const skipped = next - this.ticks - 1;
+    this.ticks = next;
+    this.bus.emit('tick', { tick: next, skipped });
+    this.pending.add('clock');
+  }
+
+  private nextDue(): number | undefined {
+    let best: number | undefined;
+    const consider = (t: number | undefined) => {
+      if (t !== undefined && (best === undefined || t < best)) best = t;
+    };
+    for (const d of this.devices) consider(d.nextTime());
+    for (const f of this.timers) consider(f());
+    if (best !== undefined && best <= this.ticks) best = this.ticks + 1;
+    return best;
+  }
+}

@@ -1,0 +1,250 @@
+/*
+ * Platforms (ports) as data: the interrupt priority levels a port names, the raw values its
+ * spl routines store, and which interrupt sources each level blocks.
+ *
+ * Machine-independent code must never compare raw IPL values with `<`: NetBSD 2.0's spl(9)
+ * says priorities are not a strict hierarchy, and macppc numbers its levels in reverse and
+ * implements spl as bitmasks. Everything goes through the Platform functions below.
+ *
+ *   platform_get(name)       look up a platform, or undefined
+ *   PLATFORMS                every platform, in listing order
+ *   Platform.raise/masks/... the only way to reason about a cpl value
+ */
+
+/** The IPL names machine-independent code uses (spl(9), NetBSD 2.0). */
+export type IplName =
+  | 'none'
+  | 'softclock'
+  | 'softnet'
+  | 'bio'
+  | 'net'
+  | 'softserial'
+  | 'tty'
+  | 'vm'
+  | 'audio'
+  | 'clock'
+  | 'sched'
+  | 'high'
+  | 'serial';
+
+export const IPL_NAMES: readonly IplName[] = [
+  'none',
+  'softclock',
+  'softnet',
+  'bio',
+  'net',
+  'softserial',
+  'tty',
+  'vm',
+  'audio',
+  'clock',
+  'sched',
+  'high',
+  'serial',
+];
+
+/**
+ * An interrupt source: a hardware line class or a soft interrupt. Its handler runs with the
+ * cpl raised to the IPL of the same name.
+ */
+export type IrqSource = 'serial' | 'clock' | 'audio' | 'tty' | 'net' | 'bio' | 'softserial' | 'softnet' | 'softclock';
+
+export const SOFT_SOURCES: readonly IrqSource[] = ['softserial', 'softnet', 'softclock'];
+
+/** A cpl value as the port stores it: a level number (i386) or a mask of sources (macppc). */
+export type Cpl = number;
+
+export interface Platform {
+  readonly name: string;
+  readonly description: string;
+  /** Clock interrupts per second. */
+  readonly hz: number;
+  /** The raw value the port's spl routine for each IPL stores (for display and raw-compare hazards). */
+  readonly rawIpl: Readonly<Record<IplName, number>>;
+  /** Whether the port provides softintr_establish(9) (`__HAVE_GENERIC_SOFT_INTERRUPTS`). */
+  readonly genericSoftInterrupts: boolean;
+  /** Order in which simultaneously deliverable sources are taken, highest priority first. */
+  readonly deliveryOrder: readonly IrqSource[];
+  /** The cpl an spl call for `ipl` stores on a cpu whose cpl is `cur` (splraise semantics). */
+  raise(cur: Cpl, ipl: IplName): Cpl;
+  /** The cpl of spl0 / IPL_NONE. */
+  readonly cplNone: Cpl;
+  /** True when a cpu at `cpl` holds off interrupts from `src`. */
+  masks(cpl: Cpl, src: IrqSource): boolean;
+  /** True when `a` blocks everything `b` blocks (the platform's partial order on cpls). */
+  covers(a: Cpl, b: Cpl): boolean;
+  /** The cpl of a named IPL on its own. */
+  cplOf(ipl: IplName): Cpl;
+  /** A short human name for a cpl: the IPL name whose cpl equals it, else its raw form. */
+  describe(cpl: Cpl): string;
+}
+
+/** The IPL a source's handler runs at. The same on every port. */
+export function ipl_of_source(src: IrqSource): IplName {
+  return src;
+}
+
+/*
+ * i386, NetBSD 2.0 (arch/i386/include/intr.h): levels are integers that grow with priority,
+ * and a cpu at level L holds off every source whose level is <= L.
+ */
+const I386_LEVELS: Record<IplName, number> = {
+  none: 0x00,
+  softclock: 0x50,
+  softnet: 0x60,
+  bio: 0x70,
+  net: 0x80,
+  softserial: 0x90,
+  tty: 0xa0,
+  vm: 0xb0, // IPL_IMP
+  audio: 0xc0,
+  clock: 0xd0,
+  sched: 0xd0, // splsched = splhigh on i386
+  high: 0xd0,
+  serial: 0xd0,
+};
+
+/* When several names share a value (i386: clock = sched = high = serial), show the most general. */
+const DISPLAY_ORDER: readonly IplName[] = [
+  'none',
+  'softclock',
+  'softnet',
+  'bio',
+  'net',
+  'softserial',
+  'tty',
+  'vm',
+  'audio',
+  'high',
+  'clock',
+  'sched',
+  'serial',
+];
+
+function describe_by_table(table: Readonly<Record<IplName, number>>, cpl: Cpl, fmt: (n: number) => string): string {
+  for (const name of DISPLAY_ORDER) if (table[name] === cpl) return name;
+  return fmt(cpl);
+}
+
+export const i386: Platform = {
+  name: 'i386',
+  description: 'NetBSD 2.0 i386: integer IPLs, a total order (NONE 0x00 .. HIGH 0xd0)',
+  hz: 100,
+  rawIpl: I386_LEVELS,
+  genericSoftInterrupts: true,
+  deliveryOrder: ['serial', 'clock', 'audio', 'tty', 'softserial', 'net', 'bio', 'softnet', 'softclock'],
+  cplNone: 0,
+  raise(cur, ipl) {
+    const want = I386_LEVELS[ipl];
+    return want > cur ? want : cur;
+  },
+  masks(cpl, src) {
+    return I386_LEVELS[ipl_of_source(src)] <= cpl;
+  },
+  covers(a, b) {
+    return a >= b;
+  },
+  cplOf(ipl) {
+    return I386_LEVELS[ipl];
+  },
+  describe(cpl) {
+    return describe_by_table(I386_LEVELS, cpl, (n) => `0x${n.toString(16)}`);
+  },
+};
+
+/*
+ * macppc, 2004 era (arch/macppc/include/intr.h, macppc/extintr.c): the IPL numbers are
+ * reversed (NONE 9 .. SERIAL 0) and an spl call ORs `imask[ipl]`, a bitmask of the sources
+ * that level blocks, into the cpl. "Higher priority" means "blocks a superset".
+ *
+ * The masks below follow intr_calculatemasks: each soft level blocks itself, then a chain
+ * SOFTCLOCK < SOFTNET < BIO < NET < SOFTSERIAL < TTY < VM < AUDIO < CLOCK < HIGH < SERIAL
+ * is enforced by OR-ing each level's mask into the next.
+ */
+const PPC_LEVELS: Record<IplName, number> = {
+  none: 9,
+  softclock: 8,
+  softnet: 7,
+  bio: 6,
+  net: 5,
+  softserial: 4,
+  tty: 3,
+  vm: 3,
+  audio: 2,
+  clock: 1,
+  sched: 1,
+  high: 1,
+  serial: 0,
+};
+
+/** One bit per source in a macppc cpl. Soft bits follow SIR_CLOCK 28, SIR_NET 29, SIR_SERIAL 30. */
+const PPC_BIT: Record<IrqSource, number> = {
+  serial: 1 << 0,
+  clock: 1 << 1,
+  audio: 1 << 2,
+  tty: 1 << 3,
+  net: 1 << 5,
+  bio: 1 << 6,
+  softclock: 1 << 28,
+  softnet: 1 << 29,
+  softserial: 1 << 30,
+};
+
+function ppc_calculate_masks(): Record<IplName, number> {
+  const m: Record<IplName, number> = {
+    none: 0,
+    softclock: PPC_BIT.softclock,
+    softnet: PPC_BIT.softnet,
+    bio: PPC_BIT.bio,
+    net: PPC_BIT.net,
+    softserial: PPC_BIT.softserial,
+    tty: PPC_BIT.tty,
+    vm: 0,
+    audio: PPC_BIT.audio,
+    clock: PPC_BIT.clock,
+    sched: 0,
+    high: 0,
+    serial: PPC_BIT.serial,
+  };
+  const chain: IplName[] = ['softclock', 'softnet', 'bio', 'net', 'softserial', 'tty', 'vm', 'audio', 'clock', 'high', 'serial'];
+  for (let i = 1; i < chain.length; i++) {
+    const lower = chain[i - 1] as IplName;
+    const upper = chain[i] as IplName;
+    m[upper] |= m[lower];
+  }
+  m.sched = m.high;
+  return m;
+}
+
+const PPC_IMASK = ppc_calculate_masks();
+
+export const macppc: Platform = {
+  name: 'macppc',
+  description: 'NetBSD macppc (2004): reversed IPL numbers, spl as bitmasks, no generic soft interrupts',
+  hz: 100,
+  rawIpl: PPC_LEVELS,
+  genericSoftInterrupts: false,
+  deliveryOrder: ['serial', 'clock', 'audio', 'tty', 'net', 'bio', 'softserial', 'softnet', 'softclock'],
+  cplNone: 0,
+  raise(cur, ipl) {
+    return cur | PPC_IMASK[ipl];
+  },
+  masks(cpl, src) {
+    return (cpl & PPC_BIT[src]) !== 0;
+  },
+  covers(a, b) {
+    return (a & b) === b;
+  },
+  cplOf(ipl) {
+    return PPC_IMASK[ipl];
+  },
+  describe(cpl) {
+    return describe_by_table(PPC_IMASK, cpl, (n) => `mask 0x${(n >>> 0).toString(16)}`);
+  },
+};
+
+export const PLATFORMS: readonly Platform[] = [i386, macppc];
+
+export function platform_get(name: string): Platform | undefined {
+  return PLATFORMS.find((p) => p.name === name);
+}

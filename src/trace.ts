@@ -1,0 +1,123 @@
+/*
+ * The one trace bus. Every observable event of a run goes through here: the invariant layer,
+ * the narrator, the exporters and the tests all subscribe to the same stream (design
+ * decision 7). Events are plain data with stable field order so a JSON line of one is
+ * byte-identical across runs.
+ *
+ *   TraceBus.emit(kind, body)   stamp an event with step/tick/context/cpl and publish it
+ *   TraceKinds                  the event vocabulary (extend it by declaration merging)
+ */
+import { EventEmitter } from 'eventemitter3';
+
+/** One kevent as a syscall returned it, in the units the user sees. */
+export interface KeventOut {
+  readonly ident: number;
+  readonly filter: string;
+  readonly flags: string;
+  readonly fflags: number;
+  readonly data: number;
+  readonly udata: number;
+}
+
+/** The event vocabulary. Each key is a `kind`; its value is that event's own fields. */
+export interface TraceKinds {
+  /** A syscall was entered from user mode. */
+  syscall: { pid: number; name: string; args: string };
+  /** A syscall returned to user mode: `ret` on success, or -1 with `errno`. */
+  sysret: { pid: number; name: string; ret: number; errno: string; events?: readonly KeventOut[] };
+  /** A device asserted its interrupt line. */
+  device: { device: string; src: string; what: string };
+  /** The cpu took an interrupt; `over` is what it interrupted. */
+  intr: { src: string; over: string };
+  /** An interrupt handler returned. */
+  'intr-done': { src: string };
+  /** A soft interrupt was scheduled (setsoftnet, softintr_schedule, ...). */
+  softintr: { src: string; by: string };
+  /** The cpl changed through an spl call. */
+  spl: { fn: string; from: string; to: string };
+  /** A knote changed state or was handled by kqueue code. */
+  knote: { op: string; kq: number; kn: number; ident: number; filter: string; flags: string; status: string; why: string };
+  /** A thread went to sleep. `timo` is in ticks, 0 = forever. */
+  sleep: { thread: string; wchan: string; wmesg: string; timo: number };
+  /** A sleeping thread was made runnable. */
+  wakeup: { thread: string; reason: string };
+  /** The cpu switched to another thread (or to idle). */
+  switch: { from: string; to: string; why: string };
+  /** The virtual clock advanced; hardclock will run. */
+  tick: { tick: number; skipped: number };
+  /** A callout function ran from softclock. */
+  callout: { fn: string };
+  /** A signal was posted to a process. */
+  signal: { pid: number; sig: string; action: string };
+  /** A process exited. */
+  exit: { pid: number; status: number };
+  /** The scheduler's chooser decided at a point with several options. */
+  choice: { at: string; options: readonly string[]; chosen: number };
+  /** Free text from a scenario or from kernel printf. */
+  log: { text: string };
+  /** A KASSERT failed or the kernel found corruption: the run stops here. */
+  panic: { message: string };
+  /** A named invariant failed: the run stops here. */
+  violation: { invariant: string; message: string };
+}
+
+export type TraceKind = keyof TraceKinds;
+
+export interface TraceStamp {
+  /** Position in the trace, from 0. */
+  readonly seq: number;
+  /** Simulator steps taken so far (one step = one resume of a generator to its next yield). */
+  readonly step: number;
+  /** Virtual clock, in hardclock ticks. */
+  readonly tick: number;
+  /** What the cpu was running: a thread name, an interrupt, or `idle`. */
+  readonly ctx: string;
+  /** The cpl, as the platform names it. */
+  readonly ipl: string;
+}
+
+export type TraceEvent = {
+  [K in TraceKind]: TraceStamp & { readonly kind: K } & Readonly<TraceKinds[K]>;
+}[TraceKind];
+
+export type TraceEventOf<K extends TraceKind> = Extract<TraceEvent, { kind: K }>;
+
+/** What the bus needs from the machine to stamp events. */
+export interface TraceClock {
+  readonly steps: number;
+  readonly ticks: number;
+  contextName(): string;
+  iplName(): string;
+}
+
+export class TraceBus {
+  private readonly emitter = new EventEmitter<{ event: [TraceEvent] }>();
+  private seq = 0;
+  private clock: TraceClock | undefined;
+
+  attach(clock: TraceClock): void {
+    this.clock = clock;
+  }
+
+  on(listener: (ev: TraceEvent) => void): void {
+    this.emitter.on('event', listener);
+  }
+
+  off(listener: (ev: TraceEvent) => void): void {
+    this.emitter.off('event', listener);
+  }
+
+  emit<K extends TraceKind>(kind: K, body: TraceKinds[K]): void {
+    const c = this.clock;
+    const ev = {
+      seq: this.seq++,
+      step: c ? c.steps : 0,
+      tick: c ? c.ticks : 0,
+      ctx: c ? c.contextName() : 'boot',
+      ipl: c ? c.iplName() : 'none',
+      kind,
+      ...body,
+    } as TraceEvent;
+    this.emitter.emit('event', ev);
+  }
+}
