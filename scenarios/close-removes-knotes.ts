@@ -2,10 +2,10 @@
  * close-removes-knotes: closing a descriptor removes its knotes from every kqueue of the
  * process (knote_fdclose), and errors in a changelist come back as EV_ERROR events.
  */
-import { EBADF, EINVAL, ENOENT, EV_ADD, EV_DELETE, EV_ERROR, EV_SET, EVFILT_READ, EVFILT_WRITE, defineScenario } from '../sim/scenario.ts';
+import { defineScenario, EBADF, EINVAL, ENOENT, EV_ADD, EV_DELETE, EV_ERROR, EV_SET, EVFILT_READ, EVFILT_WRITE } from '../sim/scenario.ts';
 
 export default defineScenario({
-  summary: 'close(2) removes a descriptor\'s knotes from every kqueue; bad changes come back as EV_ERROR',
+  summary: "close(2) removes a descriptor's knotes from every kqueue; bad changes come back as EV_ERROR",
   description: `Two kqueues watch the same pipe. Closing the read end runs knote_fdclose, which
 detaches and drops its knotes in both kqueues, queued or not, so neither returns an event
 for a descriptor that no longer exists. Then a changelist with a bad descriptor, an unknown
@@ -31,13 +31,12 @@ filter and a delete of a knote that does not exist gets one EV_ERROR event per c
         const b = yield* u.kevent(kq2, [], 4, poll);
         u.expect(b.ret === 1 && b.events[0]?.ident === w, 'kq2 to keep only the write end');
 
-        const errs = yield* u.kevent(
-          kq1,
-          [EV_SET(99, EVFILT_READ, EV_ADD), EV_SET(w, 42, EV_ADD), EV_SET(w, EVFILT_READ, EV_DELETE)],
-          8,
-        );
+        const errs = yield* u.kevent(kq1, [EV_SET(99, EVFILT_READ, EV_ADD), EV_SET(w, 42, EV_ADD), EV_SET(w, EVFILT_READ, EV_DELETE)], 8);
         u.expect(errs.ret === 3, 'three EV_ERROR events');
-        u.expect(errs.events.every((e) => e.flags === EV_ERROR), 'each to carry EV_ERROR alone');
+        u.expect(
+          errs.events.every((e) => e.flags === EV_ERROR),
+          'each to carry EV_ERROR alone',
+        );
         u.expect(JSON.stringify(errs.events.map((e) => e.data)) === JSON.stringify([EBADF, EINVAL, ENOENT]), 'EBADF, EINVAL and ENOENT in order');
         const fail = yield* u.kevent(kq1, [EV_SET(99, EVFILT_READ, EV_ADD)], 0);
         u.expect(fail.ret === -1 && fail.errno === EBADF, 'with no room for an error event, kevent to fail with EBADF');

@@ -3,7 +3,19 @@
  * level-triggered knotes stay queued, EV_CLEAR knotes are reset, EV_ONESHOT knotes are
  * deleted. And EV_DISABLE keeps an active knote from being returned until EV_ENABLE.
  */
-import { ENOENT, EV_ADD, EV_CLEAR, EV_DELETE, EV_DISABLE, EV_ENABLE, EV_ERROR, EV_ONESHOT, EV_SET, EVFILT_READ, defineScenario } from '../sim/scenario.ts';
+import {
+  defineScenario,
+  ENOENT,
+  EV_ADD,
+  EV_CLEAR,
+  EV_DELETE,
+  EV_DISABLE,
+  EV_ENABLE,
+  EV_ERROR,
+  EV_ONESHOT,
+  EV_SET,
+  EVFILT_READ,
+} from '../sim/scenario.ts';
 
 export default defineScenario({
   summary: 'level-triggered vs EV_CLEAR vs EV_ONESHOT, and EV_DISABLE/EV_ENABLE, on three pipes',
@@ -37,11 +49,17 @@ returned though its data is there; EV_ENABLE queues it again because it stayed a
 
         yield* u.write(cw, 'y');
         const third = yield* u.kevent(kq, [], 8, poll);
-        u.expect(JSON.stringify(idents(third)) === JSON.stringify([lr, cr].sort((a, b) => a - b)), 'new data to make the EV_CLEAR knote return again');
+        u.expect(
+          JSON.stringify(idents(third)) === JSON.stringify([lr, cr].sort((a, b) => a - b)),
+          'new data to make the EV_CLEAR knote return again',
+        );
         u.expect(third.events.find((e) => e.ident === cr)?.data === 2, 'the EV_CLEAR knote to report both bytes');
 
         const gone = yield* u.kevent(kq, [EV_SET(or, EVFILT_READ, EV_DELETE)], 1);
-        u.expect(gone.ret === 1 && gone.events[0]?.flags === EV_ERROR && gone.events[0]?.data === ENOENT, 'EV_DELETE of the used oneshot knote to fail with ENOENT');
+        u.expect(
+          gone.ret === 1 && gone.events[0]?.flags === EV_ERROR && gone.events[0]?.data === ENOENT,
+          'EV_DELETE of the used oneshot knote to fail with ENOENT',
+        );
 
         yield* u.kevent(kq, [EV_SET(lr, EVFILT_READ, EV_DISABLE)], 0);
         const disabled = yield* u.kevent(kq, [], 8, poll);

@@ -2,7 +2,7 @@
  * pipe-read: the classic use of kqueue. A parent makes a pipe and forks a writer; the
  * parent waits for EVFILT_READ on the read end, reads, and waits again for end-of-file.
  */
-import { EV_ADD, EV_EOF, EV_SET, EVFILT_READ, defineScenario } from '../sim/scenario.ts';
+import { defineScenario, EV_ADD, EV_EOF, EV_SET, EVFILT_READ } from '../sim/scenario.ts';
 
 export default defineScenario({
   summary: 'a writer fills a pipe while the reader waits for EVFILT_READ in kevent',

@@ -4,7 +4,7 @@
  * kqueue_scan turns that into EINTR: kevent is never restarted. EVFILT_SIGNAL on the same
  * kqueue counts the signal too.
  */
-import { EINTR, EV_ADD, EV_SET, EVFILT_SIGNAL, SIGUSR1, defineScenario } from '../sim/scenario.ts';
+import { defineScenario, EINTR, EV_ADD, EV_SET, EVFILT_SIGNAL, SIGUSR1 } from '../sim/scenario.ts';
 
 export default defineScenario({
   summary: 'a signal interrupts kevent with EINTR (never restarted); EVFILT_SIGNAL counts it',
@@ -36,7 +36,10 @@ count.`,
         u.expect(reg.ret === 0, 'EVFILT_SIGNAL for SIGUSR1 to register');
         yield* u.kill(u.pid, SIGUSR1);
         const after = yield* u.kevent(kq, [], 4, { sec: 0, nsec: 0 });
-        u.expect(after.ret === 1 && after.events[0]?.ident === SIGUSR1 && after.events[0]?.data === 1, 'EVFILT_SIGNAL to count the one SIGUSR1 sent after it was registered');
+        u.expect(
+          after.ret === 1 && after.events[0]?.ident === SIGUSR1 && after.events[0]?.data === 1,
+          'EVFILT_SIGNAL to count the one SIGUSR1 sent after it was registered',
+        );
         yield* u.close(kq);
       },
     },

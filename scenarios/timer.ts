@@ -2,7 +2,7 @@
  * timer: EVFILT_TIMER is a callout per knote that softclock runs; each expiry counts in
  * data, EV_CLEAR (set automatically) resets the count when it is returned.
  */
-import { EINVAL, EV_ADD, EV_CLEAR, EV_DELETE, EV_ERROR, EV_ONESHOT, EV_SET, EVFILT_TIMER, defineScenario } from '../sim/scenario.ts';
+import { defineScenario, EINVAL, EV_ADD, EV_CLEAR, EV_DELETE, EV_ERROR, EV_ONESHOT, EV_SET, EVFILT_TIMER } from '../sim/scenario.ts';
 
 export default defineScenario({
   summary: 'a periodic and a oneshot EVFILT_TIMER fire from softclock; a kevent timeout returns 0 events',
@@ -17,7 +17,10 @@ with a timeout and nothing to return gives 0 events and no error.`,
       *main(u) {
         const kq = (yield* u.kqueue()).ret;
         const bad = yield* u.kevent(kq, [EV_SET(9, EVFILT_TIMER, EV_ADD, 0, 0)], 1);
-        u.expect(bad.ret === 1 && bad.events[0]?.flags === EV_ERROR && bad.events[0]?.data === EINVAL, 'a 0 ms timer to be refused with EINVAL in an EV_ERROR event');
+        u.expect(
+          bad.ret === 1 && bad.events[0]?.flags === EV_ERROR && bad.events[0]?.data === EINVAL,
+          'a 0 ms timer to be refused with EINVAL in an EV_ERROR event',
+        );
         const add = yield* u.kevent(kq, [EV_SET(1, EVFILT_TIMER, EV_ADD, 0, 20), EV_SET(2, EVFILT_TIMER, EV_ADD | EV_ONESHOT, 0, 50)], 0);
         u.expect(add.ret === 0, 'both timers to register');
         let periodic = 0;

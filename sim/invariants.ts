@@ -24,7 +24,7 @@ export interface Invariant {
 
 const knoteQueuedOnce: Invariant = {
   name: 'knote-queued-once',
-  description: 'a knote is on its kqueue\'s queue at most once',
+  description: "a knote is on its kqueue's queue at most once",
   watch: (k) => ({
     afterStep() {
       for (const kq of k.kqueue_pool.items()) {
@@ -107,10 +107,4 @@ const noLostWakeup: Invariant = {
   }),
 };
 
-export const INVARIANTS: readonly Invariant[] = [
-  knoteQueuedOnce,
-  kqCountMatchesQueue,
-  disabledNeverReturned,
-  oneshotReturnedOnce,
-  noLostWakeup,
-];
+export const INVARIANTS: readonly Invariant[] = [knoteQueuedOnce, kqCountMatchesQueue, disabledNeverReturned, oneshotReturnedOnce, noLostWakeup];

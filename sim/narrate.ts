@@ -98,10 +98,14 @@ export function outcome_line(outcome: Outcome, steps: number, ticks: number): st
 
 export function narrate_run(r: RunResult, description: string | undefined, opts: NarrateOptions = {}): string {
   const h = r.header;
-  const lines = [
-    `kqsim ${h.kqsim}: scenario ${h.scenario} on build ${h.build}, platform ${h.platform}, chooser ${h.chooser}`,
-  ];
-  if (description) lines.push(...description.trim().split('\n').map((l) => `  ${l.trim()}`));
+  const lines = [`kqsim ${h.kqsim}: scenario ${h.scenario} on build ${h.build}, platform ${h.platform}, chooser ${h.chooser}`];
+  if (description)
+    lines.push(
+      ...description
+        .trim()
+        .split('\n')
+        .map((l) => `  ${l.trim()}`),
+    );
   lines.push(`${'step'.padStart(6)} ${'tick'.padEnd(6)} ${'context @cpl'.padEnd(26)} event`);
   for (const ev of r.events) {
     const line = narrate_event(ev, opts);

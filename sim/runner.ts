@@ -7,10 +7,10 @@
  *   RunInputError        bad input or a scenario that misbehaves: the CLI's exit 2
  */
 import type { Build } from '../src/builds.ts';
-import { type Chooser, firstChooser } from '../src/machine/chooser.ts';
-import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome } from '../src/machine/machine.ts';
-import type { Platform } from '../src/machine/platform.ts';
 import { kernel_boot } from '../src/kern/kernel.ts';
+import { type Chooser, firstChooser } from '../src/machine/chooser.ts';
+import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopped } from '../src/machine/machine.ts';
+import type { Platform } from '../src/machine/platform.ts';
 import { TraceBus, type TraceEvent } from '../src/trace.ts';
 import { RecordingChooser, ReplayChooser, SeededChooser } from './choosers.ts';
 import { INVARIANTS, type Invariant } from './invariants.ts';
@@ -90,10 +90,13 @@ export function run_scenario(spec: RunSpec): RunResult {
     ...(sc.serial ? { serial: sc.serial } : {}),
   });
 
+  // A violation ends the run on the spot, even in the middle of a step, so the trace stops
+  // at the event that broke the invariant.
   const violate = (invariant: string, message: string) => {
     if (k.m.stopped()) return;
     bus.emit('violation', { invariant, message });
     k.m.stop({ kind: 'violation', invariant, message });
+    throw new RunStopped(message);
   };
   for (const inv of spec.invariants ?? INVARIANTS) {
     const w = inv.watch(k);
@@ -135,7 +138,9 @@ export function run_scenario(spec: RunSpec): RunResult {
     throw new RunInputError(`scenario '${sc.name}' threw at step ${k.m.steps}: ${what}`);
   }
   if (replay && replay.unused() > 0 && outcome.kind === 'done') {
-    throw new ScheduleError(`schedule has ${replay.unused()} choice(s) left after the run ended: it was recorded on a different scenario, build or platform`);
+    throw new ScheduleError(
+      `schedule has ${replay.unused()} choice(s) left after the run ended: it was recorded on a different scenario, build or platform`,
+    );
   }
   return {
     header: {

@@ -16,12 +16,12 @@ import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { NicPacket, SerialInput, UserMain } from '../src/kern/kernel.ts';
 
-export * from '../src/kern/event_h.ts';
 export * from '../src/kern/errno.ts';
-export { SIGUSR1, SIGUSR2, SIGTERM, SIGINT, SIGHUP, SIGKILL, SIGPIPE, SIGALRM, SIGCHLD, sig_name } from '../src/kern/kern_sig.ts';
-export { PIPE_BUF, PIPE_SIZE } from '../src/kern/sys_pipe.ts';
-export type { Libc, SysResult } from '../src/kern/libc.ts';
+export * from '../src/kern/event_h.ts';
+export { SIGALRM, SIGCHLD, SIGHUP, SIGINT, SIGKILL, SIGPIPE, SIGTERM, SIGUSR1, SIGUSR2, sig_name } from '../src/kern/kern_sig.ts';
 export type { UserMain } from '../src/kern/kernel.ts';
+export type { Libc, SysResult } from '../src/kern/libc.ts';
+export { PIPE_BUF, PIPE_SIZE } from '../src/kern/sys_pipe.ts';
 
 export interface ProcessDef {
   /** The process's name in the trace (`reader`). */
@@ -108,7 +108,7 @@ export async function scenario_load(ref: string): Promise<Scenario> {
     throw new ScenarioError(`scenario '${ref}' failed to load: ${msg}`);
   }
   const def = mod.default as (ScenarioDef & { [DEFINED]?: boolean }) | undefined;
-  if (!def || def[DEFINED] !== true) {
+  if (def?.[DEFINED] !== true) {
     throw new ScenarioError(`scenario '${ref}' (${file}) has no default export made with defineScenario()`);
   }
   return { ...def, name: basename(file, extname(file)), file };

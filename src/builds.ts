@@ -10,12 +10,7 @@
 
 export type BaseName = 'netbsd-2.0';
 
-export type PatchName =
-  | 'mutant-lost-wakeup'
-  | 'mutant-double-enqueue'
-  | 'mutant-count-skew'
-  | 'mutant-return-disabled'
-  | 'mutant-oneshot-requeue';
+export type PatchName = 'mutant-lost-wakeup' | 'mutant-double-enqueue' | 'mutant-count-skew' | 'mutant-return-disabled' | 'mutant-oneshot-requeue';
 
 export interface BaseInfo {
   readonly name: BaseName;

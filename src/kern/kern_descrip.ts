@@ -2,6 +2,7 @@
  * kern_descrip.c: descriptor tables and open files.
  *
  *   file_create(k, type, ops, data, name)   a new open file with one reference
+ *   fd_avail(p, n)       room for n more descriptors? (else the syscall fails with EMFILE)
  *   fdalloc(p, fp)       install in the lowest free descriptor
  *   fd_getfile(p, fd)    the open file, or undefined (EBADF for the caller)
  *   sys_close(k, fd)     close(2): knotes on the descriptor go first, then the file
@@ -9,21 +10,32 @@
  *   fdfree(k, p)         close everything, lowest descriptor first (process exit)
  *   fdcopy(k, parent, child)   fork: share every open file except kqueues
  */
-import type { KGen } from '../machine/machine.ts';
+import { KASSERT, type KGen } from '../machine/machine.ts';
 import { EBADF } from './errno.ts';
 import { knote_fdclose } from './kern_event.ts';
 import { curlwp } from './kern_synch.ts';
 import type { Kernel } from './kernel.ts';
-import { File, type FileType, type Fileops, type Proc } from './proc.ts';
+import { File, type Fileops, type FileType, type Proc } from './proc.ts';
 
 export function file_create(k: Kernel, type: FileType, ops: Fileops, data: object, name: string): File {
   return new File(k.file_serial++, type, ops, data, name);
+}
+
+/** Descriptors per process (RLIMIT_NOFILE's default soft limit, OPEN_MAX). */
+export const OPEN_MAX = 64;
+
+/** Whether `n` more descriptors fit; a syscall checks before it allocates (EMFILE). */
+export function fd_avail(p: Proc, n: number): boolean {
+  const files = p.p_fd.fd_ofiles;
+  const free = files.filter((f) => f === null).length + (OPEN_MAX - files.length);
+  return free >= n;
 }
 
 export function fdalloc(p: Proc, fp: File): number {
   const files = p.p_fd.fd_ofiles;
   let fd = files.indexOf(null);
   if (fd < 0) {
+    KASSERT(files.length < OPEN_MAX, 'fdalloc: caller checked fd_avail');
     fd = files.length;
     files.push(fp);
   } else {

@@ -18,7 +18,7 @@
 import { KASSERT, type KGen } from '../machine/machine.ts';
 import { splclock, splsched, splx } from '../machine/spl.ts';
 import type { KeventOut } from '../trace.ts';
-import { EACCES, EBADF, EINTR, EINVAL, ENOENT, ENOMEM, ENOTTY, ENXIO, ERESTART, ESRCH, EWOULDBLOCK } from './errno.ts';
+import { EACCES, EBADF, EINTR, EINVAL, EMFILE, ENOENT, ENOMEM, ENOTTY, ENXIO, ERESTART, ESRCH, EWOULDBLOCK } from './errno.ts';
 import {
   EV_ADD,
   EV_CLEAR,
@@ -30,7 +30,14 @@ import {
   EV_FLAG1,
   EV_ONESHOT,
   EV_SYSFLAGS,
+  EVFILT_PROC,
   EVFILT_READ,
+  EVFILT_SIGNAL,
+  EVFILT_TIMER,
+  EVFILT_VNODE,
+  EVFILT_WRITE,
+  filter_name,
+  flags_name,
   type Kevent,
   KN_ACTIVE,
   KN_DETACHED,
@@ -44,12 +51,10 @@ import {
   NOTE_PDATAMASK,
   NOTE_TRACK,
   NOTE_TRACKERR,
-  filter_name,
-  flags_name,
   status_name,
 } from './event_h.ts';
-import { hzto, mstohz, time_us, tick_us } from './kern_clock.ts';
-import { fd_getfile, fdalloc, file_create } from './kern_descrip.ts';
+import { hzto, mstohz, tick_us, time_us } from './kern_clock.ts';
+import { fd_avail, fd_getfile, fdalloc, file_create } from './kern_descrip.ts';
 import { sig_filtops } from './kern_sig.ts';
 import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
 import { Callout, callout_reset, callout_schedule, callout_stop } from './kern_timeout.ts';
@@ -321,6 +326,7 @@ export const kqueueops: Fileops = {
 /* ---------------------------------------------------------------- syscalls */
 
 export function* sys_kqueue(k: Kernel): KGen<{ error: number; fd: number }> {
+  if (!fd_avail(curlwp(k).l_proc, 1)) return { error: EMFILE, fd: -1 };
   const p = curlwp(k).l_proc;
   const kq = k.kqueue_pool.pool_get(() => new Kqueue(k.kq_serial++, p.p_fd));
   const fp = file_create(k, 'kqueue', kqueueops, kq, kq.chanName);
@@ -345,7 +351,7 @@ export function* sys_kevent(
 ): KGen<{ error: number; retval: number }> {
   const p = curlwp(k).l_proc;
   const fp = fd_getfile(p, fd);
-  if (!fp || fp.f_type !== 'kqueue') return { error: EBADF, retval: 0 };
+  if (fp?.f_type !== 'kqueue') return { error: EBADF, retval: 0 };
   const kq = fp.f_data as Kqueue;
   let nerrors = 0;
   for (let i = 0; i < changes.length; i += KQ_NEVENTS) {
@@ -383,9 +389,7 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
     if (!fp) return EBADF;
     kn = fdp.fd_knlist[kev.ident]?.find((x) => x.kn_kq === kq && x.kn_kevent.filter === kev.filter);
   } else if (fdp.fd_knhash) {
-    kn = fdp.fd_knhash[KN_HASH(kev.ident)]?.find(
-      (x) => x.kn_kevent.ident === kev.ident && x.kn_kq === kq && x.kn_kevent.filter === kev.filter,
-    );
+    kn = fdp.fd_knhash[KN_HASH(kev.ident)]?.find((x) => x.kn_kevent.ident === kev.ident && x.kn_kq === kq && x.kn_kevent.filter === kev.filter);
   }
 
   if (!kn && (kev.flags & EV_ADD) === 0) return ENOENT;
@@ -457,13 +461,7 @@ function copy_kevent(kn: Knote): Kevent {
   return { ...kn.kn_kevent };
 }
 
-export function* kqueue_scan(
-  k: Kernel,
-  fp: File,
-  maxevents: number,
-  tsp: Timespec | null,
-  out: Kevent[],
-): KGen<{ error: number; retval: number }> {
+export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timespec | null, out: Kevent[]): KGen<{ error: number; retval: number }> {
   const kq = fp.f_data as Kqueue;
   const p = curlwp(k).l_proc;
   let count = maxevents;
@@ -491,7 +489,7 @@ export function* kqueue_scan(
     if (!first && tsp) {
       // retry: a wakeup that found nothing re-computes the remaining time.
       timeout = hzto(k, deadline_us);
-      if (timeout <= 0) break scan;
+      if (timeout <= 0) break;
     }
     first = false;
 
@@ -511,11 +509,11 @@ export function* kqueue_scan(
         error = yield* ltsleep(k, kq, true, 'kqread', timeout);
       }
       yield* splx(k.m, s, 'kqueue_scan:splx');
-      if (error === 0) continue scan;
+      if (error === 0) continue;
       // Signals do not restart kevent; a timeout is a normal return with no events.
       if (error === ERESTART) error = EINTR;
       else if (error === EWOULDBLOCK) error = 0;
-      break scan;
+      break;
     }
 
     kq.kq_head.push(marker);
@@ -566,7 +564,7 @@ export function* kqueue_scan(
     }
     kq.kq_head.splice(kq.kq_head.indexOf(marker), 1);
     yield* splx(k.m, s, 'kqueue_scan:splx');
-    break scan;
+    break;
   }
   out.push(...staged);
   return { error, retval: maxevents - count };
@@ -690,17 +688,24 @@ const timer_filtops: Filterops = {
   f_event: filt_timer,
 };
 
-/** The system filter table, indexed by EVFILT_*; EVFILT_AIO is not implemented (NULL ops). */
-const sys_kfilters: readonly (Filterops | null)[] = [
-  file_filtops, // EVFILT_READ
-  file_filtops, // EVFILT_WRITE
-  null, // EVFILT_AIO
-  file_filtops, // EVFILT_VNODE
-  proc_filtops, // EVFILT_PROC
-  sig_filtops, // EVFILT_SIGNAL
-  timer_filtops, // EVFILT_TIMER
-];
-
+/*
+ * The system filter table (sys_kfilters in the kernel), by EVFILT_*. EVFILT_AIO has NULL
+ * ops: not implemented. A switch rather than an array built at load time, because
+ * sig_filtops lives in kern_sig, which imports this module.
+ */
 function kfilter_byfilter(_k: Kernel, filter: number): Filterops | null {
-  return sys_kfilters[filter] ?? null;
+  switch (filter) {
+    case EVFILT_READ:
+    case EVFILT_WRITE:
+    case EVFILT_VNODE:
+      return file_filtops;
+    case EVFILT_PROC:
+      return proc_filtops;
+    case EVFILT_SIGNAL:
+      return sig_filtops;
+    case EVFILT_TIMER:
+      return timer_filtops;
+    default:
+      return null;
+  }
 }

@@ -11,7 +11,7 @@ import type { KGen } from '../machine/machine.ts';
 import { NOTE_EXEC, NOTE_EXIT, NOTE_FORK } from './event_h.ts';
 import { fdcopy, fdfree } from './kern_descrip.ts';
 import { knote } from './kern_event.ts';
-import { SIGCHLD, psignal } from './kern_sig.ts';
+import { psignal, SIGCHLD } from './kern_sig.ts';
 import { curlwp, wakeup } from './kern_synch.ts';
 import type { Kernel, UserMain } from './kernel.ts';
 import type { Proc } from './proc.ts';

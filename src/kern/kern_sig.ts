@@ -8,10 +8,10 @@
  *   postsig(k, p, sig)     deliver it at the return to user mode: handler or default action
  *   sig_filtops            attach/detach/event for EVFILT_SIGNAL
  */
-import { type KGen, KASSERT } from '../machine/machine.ts';
+import { KASSERT, type KGen } from '../machine/machine.ts';
 import { EV_CLEAR, NOTE_SIGNAL } from './event_h.ts';
-import { exit1 } from './kern_exit.ts';
 import { type Filterops, type Knote, knote } from './kern_event.ts';
+import { exit1 } from './kern_exit.ts';
 import { curlwp, setrunnable_lwp } from './kern_synch.ts';
 import type { Kernel } from './kernel.ts';
 import { L_SINTR, type Proc, type SigAction } from './proc.ts';

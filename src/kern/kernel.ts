@@ -11,16 +11,16 @@ import type { Chooser } from '../machine/chooser.ts';
 import { DEFAULT_LIMITS, type DeviceEvent, type KGen, Machine, type MachineLimits, panic, type Yield } from '../machine/machine.ts';
 import type { Platform } from '../machine/platform.ts';
 import type { TraceBus } from '../trace.ts';
-import type { Kqueue, Knote } from './kern_event.ts';
 import { hardclock, softclock } from './kern_clock.ts';
+import type { Knote, Kqueue } from './kern_event.ts';
 import { LwpExit } from './kern_exit.ts';
 import { type Callout, callout_next_due } from './kern_timeout.ts';
 import type { Libc } from './libc.ts';
 import { ExpectationFailed, Libc as LibcImpl } from './libc.ts';
 import { type NetState, net_attach } from './netinet.ts';
-import { Proc, type Lwp } from './proc.ts';
-import type { Pipe } from './sys_pipe.ts';
+import { type Lwp, Proc } from './proc.ts';
 import { Pool } from './subr_pool.ts';
+import type { Pipe } from './sys_pipe.ts';
 import { type TtyState, tty_attach } from './tty.ts';
 
 /** A user program: a generator over the libc API. Its return value is the exit status. */

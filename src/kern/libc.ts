@@ -9,13 +9,13 @@
  */
 import type { KGen, Yield } from '../machine/machine.ts';
 import { EBADF, EINTR, EINVAL, ERESTART, ESRCH, EWOULDBLOCK, errno_name } from './errno.ts';
-import { type Kevent, filter_name, flags_name } from './event_h.ts';
-import { sys_close, fd_getfile } from './kern_descrip.ts';
-import { type Timespec, kevent_out, sys_kevent, sys_kqueue } from './kern_event.ts';
-import { exit1, fork1, sys_execve } from './kern_exit.ts';
-import { CURSIG, NSIG, SIGKILL, postsig, psignal, sig_name } from './kern_sig.ts';
-import { ltsleep } from './kern_synch.ts';
+import { filter_name, flags_name, type Kevent } from './event_h.ts';
 import { hzto, time_us } from './kern_clock.ts';
+import { fd_getfile, sys_close } from './kern_descrip.ts';
+import { kevent_out, sys_kevent, sys_kqueue, type Timespec } from './kern_event.ts';
+import { exit1, fork1, sys_execve } from './kern_exit.ts';
+import { CURSIG, NSIG, postsig, psignal, SIGKILL, sig_name } from './kern_sig.ts';
+import { ltsleep } from './kern_synch.ts';
 import type { Kernel, UserMain } from './kernel.ts';
 import { sys_bind, sys_sendto, sys_socket_udp } from './netinet.ts';
 import type { Proc, SigDisposition, WaitChannel } from './proc.ts';
@@ -100,7 +100,7 @@ export class Libc {
   }
 
   *kqueue(): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { k } = this;
     return yield* this.syscall('kqueue', '', function* () {
       const r = yield* sys_kqueue(k);
       return { error: r.error, ret: r.fd };
@@ -109,7 +109,7 @@ export class Libc {
 
   /** kevent(2). `timeout` null (or omitted) waits forever; {sec: 0, nsec: 0} polls. */
   *kevent(kq: number, changes: readonly Kevent[], nevents: number, timeout: Timespec | null = null): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { k } = this;
     const args = `kq ${kq}, ${changes.length} change(s)${changes.map((c) => ` [${c.ident} ${filter_name(c.filter)} ${flags_name(c.flags)}]`).join('')}, nevents ${nevents}, timeout ${timeout ? `${timeout.sec}s ${timeout.nsec}ns` : 'none'}`;
     return yield* this.syscall('kevent', args, function* () {
       const out: Kevent[] = [];
@@ -119,7 +119,7 @@ export class Libc {
   }
 
   *pipe(): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { k } = this;
     return yield* this.syscall('pipe', '', function* () {
       const r = yield* sys_pipe(k);
       return { error: r.error, fds: r.fds };
@@ -127,7 +127,7 @@ export class Libc {
   }
 
   *socketpair(): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { k } = this;
     return yield* this.syscall('socketpair', 'AF_LOCAL, SOCK_STREAM', function* () {
       const r = yield* sys_socketpair(k);
       return { error: r.error, fds: r.fds };
@@ -136,7 +136,7 @@ export class Libc {
 
   /** socket(AF_INET, SOCK_DGRAM, 0). */
   *socket(): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { k } = this;
     return yield* this.syscall('socket', 'AF_INET, SOCK_DGRAM', function* () {
       const r = yield* sys_socket_udp(k);
       return { error: r.error, ret: r.fd };
@@ -144,7 +144,7 @@ export class Libc {
   }
 
   *bind(fd: number, port: number): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { k } = this;
     return yield* this.syscall('bind', `fd ${fd}, port ${port}`, function* () {
       return { error: yield* sys_bind(k, fd, port) };
     });
@@ -152,7 +152,7 @@ export class Libc {
 
   /** sendto(2) a datagram to a local UDP port (through the loopback interface). */
   *sendto(fd: number, port: number, data: string): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { k } = this;
     return yield* this.syscall('sendto', `fd ${fd}, port ${port}, ${data.length} bytes`, function* () {
       const r = yield* sys_sendto(k, fd, port, data);
       return { error: r.error, ret: r.written };
@@ -161,7 +161,7 @@ export class Libc {
 
   /** open("/dev/tty00"): the com0 serial line. */
   *openTty(): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { k } = this;
     return yield* this.syscall('open', '"/dev/tty00"', function* () {
       const r = yield* sys_open_tty(k);
       return { error: r.error, ret: r.fd };
@@ -189,7 +189,7 @@ export class Libc {
   }
 
   *close(fd: number): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { k } = this;
     return yield* this.syscall('close', `fd ${fd}`, function* () {
       return { error: yield* sys_close(k, fd) };
     });
@@ -197,7 +197,7 @@ export class Libc {
 
   /** sigaction(2), reduced to the disposition and SA_RESTART. */
   *sigaction(sig: number, disposition: SigDisposition, opts: { restart?: boolean } = {}): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { proc } = this;
     return yield* this.syscall('sigaction', `${sig_name(sig)}, ${disposition}${opts.restart ? ', SA_RESTART' : ''}`, function* () {
       if (!Number.isInteger(sig) || sig <= 0 || sig >= NSIG || (sig === SIGKILL && disposition !== 'default')) return { error: EINVAL };
       proc.p_sigacts.set(sig, { disposition, restart: opts.restart ?? false });
@@ -207,7 +207,7 @@ export class Libc {
   }
 
   *kill(pid: number, sig: number): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { k } = this;
     return yield* this.syscall('kill', `pid ${pid}, ${sig_name(sig)}`, function* () {
       if (!Number.isInteger(sig) || sig < 0 || sig >= NSIG) return { error: EINVAL };
       const p = k.procs.find((x) => x.p_pid === pid && x.p_stat === 'active');
@@ -219,7 +219,7 @@ export class Libc {
 
   /** fork(2): the child runs `body` with its own view; returns the child's pid. */
   *fork(name: string, body: UserMain): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { k } = this;
     return yield* this.syscall('fork', name, function* () {
       const child = yield* fork1(k, name, body);
       return { error: 0, ret: child.p_pid };
@@ -228,7 +228,7 @@ export class Libc {
 
   /** execve(2), reduced to its kqueue effect: NOTE_EXEC for watchers. */
   *execve(): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
+    const { k } = this;
     return yield* this.syscall('execve', '', function* () {
       yield* sys_execve(k);
       return { error: 0 };

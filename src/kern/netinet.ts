@@ -14,8 +14,8 @@
  */
 import type { DeviceEvent, KGen } from '../machine/machine.ts';
 import { splnet, splx } from '../machine/spl.ts';
-import { EADDRINUSE, EBADF, EINVAL, ENOTSOCK } from './errno.ts';
-import { fd_getfile, fdalloc } from './kern_descrip.ts';
+import { EADDRINUSE, EBADF, EINVAL, EMFILE, ENOTSOCK } from './errno.ts';
+import { fd_avail, fd_getfile, fdalloc } from './kern_descrip.ts';
 import { curlwp } from './kern_synch.ts';
 import type { Kernel, NicPacket } from './kernel.ts';
 import { type Socket, sbappend, socket_of, socreate, sorwakeup } from './uipc_socket.ts';
@@ -66,6 +66,7 @@ function* udp_input(k: Kernel, net: NetState, pkt: NicPacket): KGen {
 }
 
 export function* sys_socket_udp(k: Kernel): KGen<{ error: number; fd: number }> {
+  if (!fd_avail(curlwp(k).l_proc, 1)) return { error: EMFILE, fd: -1 };
   const { fp } = socreate(k, 'dgram');
   const fd = fdalloc(curlwp(k).l_proc, fp);
   yield 'sys_socket:done';

@@ -3,9 +3,9 @@
  * lwp, its descriptor table with the per-process knote lists, and open files.
  */
 import type { KGen, Thread } from '../machine/machine.ts';
+import type { Knote } from './kern_event.ts';
 import type { Callout } from './kern_timeout.ts';
 import type { Kernel } from './kernel.ts';
-import type { Knote } from './kern_event.ts';
 
 /** A sleep channel: any kernel object a thread can sleep on, with a name for the trace. */
 export interface WaitChannel {

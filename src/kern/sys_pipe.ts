@@ -12,11 +12,11 @@
  *   pipeclose                 EOF for the peer, notified through both klists
  */
 import type { KGen } from '../machine/machine.ts';
-import { EAGAIN, EBADF, EPIPE, ENOTTY } from './errno.ts';
+import { EAGAIN, EBADF, EMFILE, ENOTTY, EPIPE } from './errno.ts';
 import { EV_EOF, EVFILT_READ, EVFILT_WRITE } from './event_h.ts';
-import { fdalloc, file_create } from './kern_descrip.ts';
+import { fd_avail, fdalloc, file_create } from './kern_descrip.ts';
 import { type Filterops, type Knote, knote } from './kern_event.ts';
-import { SIGPIPE, psignal } from './kern_sig.ts';
+import { psignal, SIGPIPE } from './kern_sig.ts';
 import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
 import type { Kernel } from './kernel.ts';
 import type { File, Fileops, WaitChannel } from './proc.ts';
@@ -190,6 +190,7 @@ const pipeops: Fileops = {
 };
 
 export function* sys_pipe(k: Kernel): KGen<{ error: number; fds: number[] }> {
+  if (!fd_avail(curlwp(k).l_proc, 2)) return { error: EMFILE, fds: [] };
   const p = curlwp(k).l_proc;
   const rpipe = k.pipe_pool.pool_get(() => new Pipe(k.file_serial));
   const wpipe = k.pipe_pool.pool_get(() => new Pipe(k.file_serial + 1));

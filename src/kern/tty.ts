@@ -11,9 +11,9 @@
  */
 import type { DeviceEvent, KGen } from '../machine/machine.ts';
 import { spltty, splx } from '../machine/spl.ts';
-import { EAGAIN, ENOTTY } from './errno.ts';
+import { EAGAIN, EMFILE, ENOTTY } from './errno.ts';
 import { EVFILT_READ, EVFILT_WRITE } from './event_h.ts';
-import { fdalloc, file_create } from './kern_descrip.ts';
+import { fd_avail, fdalloc, file_create } from './kern_descrip.ts';
 import { type Filterops, type Knote, knote } from './kern_event.ts';
 import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
 import type { Kernel } from './kernel.ts';
@@ -117,6 +117,7 @@ const ttyops: Fileops = {
 };
 
 export function* sys_open_tty(k: Kernel): KGen<{ error: number; fd: number }> {
+  if (!fd_avail(curlwp(k).l_proc, 1)) return { error: EMFILE, fd: -1 };
   const fp = file_create(k, 'tty', ttyops, k.tty, 'tty00');
   const fd = fdalloc(curlwp(k).l_proc, fp);
   yield 'sys_open:done';

@@ -12,11 +12,11 @@
  *   sys_socketpair(k)      two connected AF_LOCAL stream sockets
  */
 import type { KGen } from '../machine/machine.ts';
-import { EAGAIN, ENOTCONN, ENOTTY, EPIPE } from './errno.ts';
+import { EAGAIN, EMFILE, ENOTCONN, ENOTTY, EPIPE } from './errno.ts';
 import { EV_EOF, EVFILT_READ, EVFILT_WRITE, NOTE_LOWAT } from './event_h.ts';
-import { fdalloc, file_create } from './kern_descrip.ts';
+import { fd_avail, fdalloc, file_create } from './kern_descrip.ts';
 import { type Filterops, type Knote, knote } from './kern_event.ts';
-import { SIGPIPE, psignal } from './kern_sig.ts';
+import { psignal, SIGPIPE } from './kern_sig.ts';
 import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
 import type { Kernel } from './kernel.ts';
 import type { File, Fileops, WaitChannel } from './proc.ts';
@@ -248,6 +248,7 @@ export function socreate(k: Kernel, type: SocketType): { so: Socket; fp: File } 
 }
 
 export function* sys_socketpair(k: Kernel): KGen<{ error: number; fds: number[] }> {
+  if (!fd_avail(curlwp(k).l_proc, 2)) return { error: EMFILE, fds: [] };
   const p = curlwp(k).l_proc;
   const a = socreate(k, 'stream');
   const b = socreate(k, 'stream');

@@ -17,7 +17,7 @@
  *   Machine.stop(outcome)    end the run from a hook (a violation) or from kernel code
  */
 import type { TraceBus, TraceClock } from '../trace.ts';
-import type { Chooser, ChoiceOption } from './chooser.ts';
+import type { ChoiceOption, Chooser } from './chooser.ts';
 import type { Cpl, IrqSource, Platform } from './platform.ts';
 
 /** Yielded by code that has just put its thread to sleep: switch away from it. */
@@ -92,6 +92,11 @@ export type Outcome =
 /** A kernel assertion failed or the kernel detected corruption. Unwinds to Machine.run. */
 export class KernelPanic extends Error {
   override readonly name = 'KernelPanic';
+}
+
+/** Thrown (by the machine's owner) to end the run at once, after stop() set the outcome. */
+export class RunStopped extends Error {
+  override readonly name = 'RunStopped';
 }
 
 /** The run went past its step or tick budget (a scenario that never ends). */
@@ -220,6 +225,7 @@ export class Machine implements TraceClock {
     try {
       this.loop();
     } catch (e) {
+      if (e instanceof RunStopped && this.outcome) return this.outcome;
       if (!(e instanceof KernelPanic)) throw e;
       this.bus.emit('panic', { message: e.message });
       this.stop({ kind: 'panic', message: e.message });

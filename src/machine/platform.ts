@@ -136,7 +136,7 @@ export const i386: Platform = {
   cplNone: 0,
   raise(cur, ipl) {
     const want = I386_LEVELS[ipl];
-    return want > cur ? want : cur;
+    return Math.max(want, cur);
   },
   masks(cpl, src) {
     return I386_LEVELS[ipl_of_source(src)] <= cpl;
