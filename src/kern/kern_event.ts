@@ -451,7 +451,7 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
 function timeout_usec(k: Kernel, ts: Timespec): number | undefined {
   const sec = ts.sec;
   let usec = Math.trunc(ts.nsec / 1000);
-  if (!Number.isInteger(sec) || sec < 0 || sec > 100_000_000 || usec < 0 || usec >= 1_000_000) return undefined;
+  if (!Number.isInteger(sec) || sec < 0 || sec > 100_000_000 || !Number.isFinite(usec) || usec < 0 || usec >= 1_000_000) return undefined;
   // A timeout shorter than one tick waits one tick.
   if (sec === 0 && usec !== 0 && usec < tick_us(k)) usec = tick_us(k);
   return sec * 1_000_000 + usec;
