@@ -14,6 +14,8 @@ import type { TraceEvent } from '../src/trace.ts';
 export interface InvariantWatch {
   afterStep?(): string | null;
   onEvent?(ev: TraceEvent): string | null;
+  /** Once a run has finished normally and the kernel's teardown checks passed. */
+  atEnd?(): string | null;
 }
 
 export interface Invariant {

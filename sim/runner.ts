@@ -7,6 +7,7 @@
  *   RunInputError        bad input or a scenario that misbehaves: the CLI's exit 2
  */
 import type { Build } from '../src/builds.ts';
+import { kcont_listener_attach } from '../src/kern/kcont_listener.ts';
 import { kernel_boot } from '../src/kern/kernel.ts';
 import { type Chooser, firstChooser } from '../src/machine/chooser.ts';
 import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopped } from '../src/machine/machine.ts';
@@ -98,8 +99,16 @@ export function run_scenario(spec: RunSpec): RunResult {
     k.m.stop({ kind: 'violation', invariant, message });
     throw new RunStopped(message);
   };
+  const atEnd: (() => void)[] = [];
   for (const inv of spec.invariants ?? INVARIANTS) {
     const w = inv.watch(k);
+    if (w.atEnd) {
+      const check = w.atEnd.bind(w);
+      atEnd.push(() => {
+        const msg = check();
+        if (msg) violate(inv.name, msg);
+      });
+    }
     if (w.afterStep) {
       const check = w.afterStep.bind(w);
       k.m.afterStep.push(() => {
@@ -117,6 +126,7 @@ export function run_scenario(spec: RunSpec): RunResult {
     }
   }
 
+  for (const l of sc.listeners ?? []) kcont_listener_attach(k, l);
   for (const p of sc.processes) k.proc_create(p.name, p.main, null, p.uid ?? 1000);
 
   let outcome: Outcome;
@@ -125,10 +135,14 @@ export function run_scenario(spec: RunSpec): RunResult {
     if (outcome.kind === 'done') {
       try {
         k.teardown_check();
+        for (const check of atEnd) check();
       } catch (e) {
-        if (!(e instanceof KernelPanic)) throw e;
-        bus.emit('panic', { message: e.message });
-        outcome = { kind: 'panic', message: e.message };
+        if (e instanceof RunStopped) outcome = k.m.stopped() as Outcome;
+        else if (!(e instanceof KernelPanic)) throw e;
+        else {
+          bus.emit('panic', { message: e.message });
+          outcome = { kind: 'panic', message: e.message };
+        }
       }
     }
   } catch (e) {

@@ -16,6 +16,7 @@ import type { DeviceEvent, KGen } from '../machine/machine.ts';
 import { splnet, splx } from '../machine/spl.ts';
 import { EADDRINUSE, EBADF, EINVAL, EMFILE, ENOTSOCK } from './errno.ts';
 import { fd_avail, fd_getfile, fdalloc } from './kern_descrip.ts';
+import { type Knote, knote } from './kern_event.ts';
 import { curlwp } from './kern_synch.ts';
 import type { Kernel, NicPacket } from './kernel.ts';
 import { type Socket, sbappend, socket_of, socreate, sorwakeup } from './uipc_socket.ts';
@@ -27,10 +28,16 @@ export interface NetState {
   readonly ipintrq: NicPacket[];
   /** Packets dropped for want of a socket or of buffer space (udpstat). */
   dropped: number;
+  /**
+   * nic0's interface-event klist, posted from nicintr at IPL_NET on each receive interrupt
+   * (the interface events Cahyna's patch was written for). Only in-kernel kcont listeners
+   * (kcont_listener.ts) attach here.
+   */
+  readonly if_klist: Knote[];
 }
 
 export function net_attach(k: Kernel, events: readonly DeviceEvent[]): NetState {
-  const net: NetState = { bound: new Map(), ipintrq: [], dropped: 0 };
+  const net: NetState = { bound: new Map(), ipintrq: [], dropped: 0, if_klist: [] };
   const nic0 = k.m.device_attach('nic0', 'net', events);
   k.m.intr_establish('net', () => nicintr(k, net, nic0.ring));
   k.m.intr_establish('softnet', () => ipintr(k, net));
@@ -43,6 +50,7 @@ function* nicintr(k: Kernel, net: NetState, ring: unknown[]): KGen {
     yield 'nicintr:enqueued';
   }
   k.m.softintr_schedule('softnet');
+  yield* knote(k, net.if_klist, 0);
 }
 
 function* ipintr(k: Kernel, net: NetState): KGen {
