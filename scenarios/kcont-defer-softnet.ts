@@ -16,7 +16,10 @@ KC_IPL_IMMED, so every activation is deferred. On i386 the softnet soft interrup
 kcq_softnet; macppc had no generic soft interrupts in 2004, so the kcont kthread runs it.
 Both packets may arrive anywhere; two activations before the drain put the same kc on
 its queue twice.`,
+  // A burst of two datagrams at tick 0, then one more a tick later (so the server always
+  // has one to read, even if the burst came before bind).
   nic: [
+    { at: 0, port: 7, data: 'ping!' },
     { at: 0, port: 7, data: 'ping!' },
     { at: 1, port: 7, data: 'ping!' },
   ],

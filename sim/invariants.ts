@@ -10,6 +10,7 @@
 import type { Knote } from '../src/kern/kern_event.ts';
 import type { Kernel } from '../src/kern/kernel.ts';
 import type { TraceEvent } from '../src/trace.ts';
+import { KCONT_INVARIANTS } from './kcont_invariants.ts';
 
 export interface InvariantWatch {
   afterStep?(): string | null;
@@ -109,4 +110,12 @@ const noLostWakeup: Invariant = {
   }),
 };
 
-export const INVARIANTS: readonly Invariant[] = [knoteQueuedOnce, kqCountMatchesQueue, disabledNeverReturned, oneshotReturnedOnce, noLostWakeup];
+export const INVARIANTS: readonly Invariant[] = [
+  knoteQueuedOnce,
+  kqCountMatchesQueue,
+  disabledNeverReturned,
+  oneshotReturnedOnce,
+  noLostWakeup,
+  // kcont(9), on builds with options KCONT (sim/kcont_invariants.ts)
+  ...KCONT_INVARIANTS,
+];

@@ -220,9 +220,9 @@ export function* kcont_enqueue_atomic(k: Kernel, kcq: Kcq, kc: Kc): KGen {
   kc.kc_next = null;
   if (kcq.sqh_last === null) kcq.sqh_first = kc;
   else kcq.sqh_last.kc_next = kc;
+  k.bus.emit('kcont-enqueued', { kc: kc.kc_serial, queue: kcq.chanName });
   yield 'kcont_enqueue_atomic:linked';
   kcq.sqh_last = kc;
-  k.bus.emit('kcont-enqueued', { kc: kc.kc_serial, queue: kcq.chanName });
   yield* splx(k.m, s, 'kcont_enqueue_atomic:splx');
 }
 
@@ -232,11 +232,13 @@ export function* kcont_dequeue_atomic(k: Kernel, kcq: Kcq): KGen<Kc | null> {
   const kc = kcq.sqh_first;
   if (kc !== null) {
     kcq.sqh_first = kc.kc_next;
+    k.bus.emit('kcont-dequeued', { kc: kc.kc_serial, queue: kcq.chanName });
     yield 'kcont_dequeue_atomic:unlinked';
     if (kcq.sqh_first === null) kcq.sqh_last = null;
     kc.kc_next = null;
+  } else {
+    k.bus.emit('kcont-dequeued', { kc: 0, queue: kcq.chanName });
   }
-  k.bus.emit('kcont-dequeued', { kc: kc?.kc_serial ?? 0, queue: kcq.chanName });
   yield* splx(k.m, s, 'kcont_dequeue_atomic:splx');
   return kc;
 }
