@@ -170,23 +170,26 @@ const kcontFreedWithKnote: Invariant = {
     if (k.kcont === null) return NONE;
     const kcOf = new Map<number, number>();
     const lastOp = new Map<number, string>();
-    const freed = new Set<number>();
+    // kc -> who freed it, and whether its knote was being dropped then.
+    const freed = new Map<number, { by: string; withKnote: boolean }>();
     return {
       onEvent(ev) {
         if (ev.kind === 'kcont-alloc' && ev.kn !== 0) kcOf.set(ev.kn, ev.kc);
         else if (ev.kind === 'knote') lastOp.set(ev.kn, ev.op);
         else if (ev.kind === 'kcont-free' && ev.kn !== 0) {
-          if (freed.has(ev.kc)) return `kc ${ev.kc} of knote ${ev.kn} is returned to kc_pool a second time, by ${ev.by}`;
-          freed.add(ev.kc);
-          const dropping = lastOp.get(ev.kn) === 'drop' || ev.by === 'kcont_listeners_detach';
-          if (!dropping) return `kc ${ev.kc} of knote ${ev.kn} is returned to kc_pool by ${ev.by} while its knote lives`;
+          const withKnote = lastOp.get(ev.kn) === 'drop' || ev.by === 'kcont_listeners_detach';
+          const before = freed.get(ev.kc);
+          if (before) {
+            return `kc ${ev.kc} of knote ${ev.kn} is returned to kc_pool twice: by ${before.by}${before.withKnote ? '' : ' while its knote lived'}, then by ${ev.by}`;
+          }
+          freed.set(ev.kc, { by: ev.by, withKnote });
         }
         return null;
       },
+      // A kc freed early is caught when its knote goes (above, or by the pool's use-after-free).
       atEnd() {
-        for (const [kn, op] of lastOp) {
-          const kc = kcOf.get(kn);
-          if (op === 'drop' && kc !== undefined && !freed.has(kc)) return `knote ${kn} was dropped but its kc ${kc} never went back to kc_pool`;
+        for (const [kn, kc] of kcOf) {
+          if (!freed.has(kc) && lastOp.get(kn) === 'drop') return `knote ${kn} was dropped but its kc ${kc} never went back to kc_pool`;
         }
         return null;
       },

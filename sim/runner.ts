@@ -99,14 +99,17 @@ export function run_scenario(spec: RunSpec): RunResult {
     k.m.stop({ kind: 'violation', invariant, message });
     throw new RunStopped(message);
   };
-  const atEnd: (() => void)[] = [];
+  // End checks run once the machine has stopped, so they report instead of stopping it.
+  const atEnd: (() => Outcome | null)[] = [];
   for (const inv of spec.invariants ?? INVARIANTS) {
     const w = inv.watch(k);
     if (w.atEnd) {
       const check = w.atEnd.bind(w);
       atEnd.push(() => {
-        const msg = check();
-        if (msg) violate(inv.name, msg);
+        const message = check();
+        if (!message) return null;
+        bus.emit('violation', { invariant: inv.name, message });
+        return { kind: 'violation', invariant: inv.name, message };
       });
     }
     if (w.afterStep) {
@@ -133,16 +136,14 @@ export function run_scenario(spec: RunSpec): RunResult {
   try {
     outcome = k.m.run();
     if (outcome.kind === 'done') {
+      // The invariants' own end checks name a leak before the pools' generic one does.
+      for (const check of atEnd) if (outcome.kind === 'done') outcome = check() ?? outcome;
       try {
-        k.teardown_check();
-        for (const check of atEnd) check();
+        if (outcome.kind === 'done') k.teardown_check();
       } catch (e) {
-        if (e instanceof RunStopped) outcome = k.m.stopped() as Outcome;
-        else if (!(e instanceof KernelPanic)) throw e;
-        else {
-          bus.emit('panic', { message: e.message });
-          outcome = { kind: 'panic', message: e.message };
-        }
+        if (!(e instanceof KernelPanic)) throw e;
+        bus.emit('panic', { message: e.message });
+        outcome = { kind: 'panic', message: e.message };
       }
     }
   } catch (e) {

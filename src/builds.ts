@@ -27,7 +27,8 @@ export type PatchName =
   | 'kcont-knote'
   | 'kcont-run-one'
   | 'mutant-kc-autofree'
-  | 'mutant-kcont-inverted-ipl';
+  | 'mutant-kcont-inverted-ipl'
+  | 'mutant-kc-leak';
 
 /** Kernel options (config(8)) a build can carry. */
 export type OptionName = 'KCONT';
@@ -120,6 +121,13 @@ export const PATCHES: readonly PatchInfo[] = [
   {
     name: 'mutant-kcont-inverted-ipl',
     description: 'kcont_run tests curipl >= kc_ipl: a continuation runs at once from a context above the level it asked for',
+    mutant: true,
+    bases: ['netbsd-2.0'],
+    requires: ['kcont-knote'],
+  },
+  {
+    name: 'mutant-kc-leak',
+    description: "kqueue_close's second loop (fd_knhash: timer, signal, proc knotes) frees the knote but not its kc",
     mutant: true,
     bases: ['netbsd-2.0'],
     requires: ['kcont-knote'],
