@@ -17,7 +17,7 @@ import {
   kcont_state,
 } from '../src/kern/kern_kcont.ts';
 import { kernel_boot } from '../src/kern/kernel.ts';
-import { firstChooser } from '../src/machine/chooser.ts';
+import { type ChoicePoint, firstChooser } from '../src/machine/chooser.ts';
 import type { KGen } from '../src/machine/machine.ts';
 import { i386, macppc } from '../src/machine/platform.ts';
 import { TraceBus, type TraceEvent } from '../src/trace.ts';
@@ -136,6 +136,38 @@ describe('kcont(9) 1.9', () => {
     expect(eventsOf(r, 'softintr').map((e) => e.src)).toContain('softclock');
     // macppc has no generic soft interrupts: the kthread runs it and the bug is moot.
     expect(verdict(run(sc, { build: 'netbsd-2.0+kcont-knote', platform: macppc }))).toBe('done');
+  });
+});
+
+describe('the kcont kthread', () => {
+  it('should catch a wakeup lost before it sleeps with its hz poll, tolerating EWOULDBLOCK', () => {
+    const sc = inline('lost-kthread-wakeup', {
+      summary: 'a serial interrupt defers a continuation between the kthread’s last dequeue and its sleep',
+      serial: [
+        { at: 0, data: 'a' },
+        { at: 0, data: 'b' },
+      ],
+      listeners: [{ name: 'linewatch', klist: 'com0', ipl: 'process' }],
+      processes: [
+        {
+          name: 'sleeper',
+          *main(u) {
+            yield* u.nanosleep(50);
+          },
+        },
+      ],
+    });
+    // Take the second character at the splx after the kthread found its queue empty: the
+    // kthread is running, so kcont_defer's wakeup finds nobody asleep.
+    let seen = 0;
+    const chooser = { choose: (p: ChoicePoint) => (p.at === 'kcont_dequeue_atomic:splx' && p.options.length > 1 && ++seen === 2 ? 1 : 0) };
+    const r = run(sc, { build: 'netbsd-2.0+kcont-knote', chooser });
+    expect(verdict(r)).toBe('done');
+    const wakes = eventsOf(r, 'kcont-kthread');
+    expect(wakes.map((w) => w.status)).toEqual(['0', 'EWOULDBLOCK']);
+    const sleep = eventsOf(r, 'sleep').filter((e) => e.thread === 'kcont')[1];
+    expect(wakes[1]?.tick).toBe((sleep?.tick ?? 0) + 100);
+    expect(eventsOf(r, 'log').filter((e) => e.text.startsWith('listener linewatch handles'))).toHaveLength(2);
   });
 });
 

@@ -427,7 +427,8 @@ function* kcont_worker(k: Kernel): KGen {
   for (;;) {
     const status = yield* ltsleep(k, st.kcq_process_ctxt, true, 'kcont', k.m.platform.hz);
     k.bus.emit('kcont-kthread', {
-      status: status === 0 ? '0' : errno_name(status),
+      // EWOULDBLOCK is EAGAIN's number; the kernel's own name for a timeout is the one meant.
+      status: status === 0 ? '0' : status === EWOULDBLOCK ? 'EWOULDBLOCK' : errno_name(status),
       why: status === 0 ? 'woken by kcont_defer' : status === EWOULDBLOCK ? 'the once-per-hz poll found work queued without a wakeup' : 'signalled',
     });
     if (status !== 0 && status !== EWOULDBLOCK) break;
