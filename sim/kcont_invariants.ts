@@ -33,7 +33,7 @@ const kcontIplNoHigher: Invariant = {
             const level = kc_ipl_spl(class_of(ev.asked));
             if (level === null) return null; // KC_IPL_IMMED promises nothing
             const m = k.m;
-            const ok = level === 'none' ? !m.inInterrupt() && m.cpl === m.platform.cplNone : m.platform.covers(m.platform.cplOf(level), m.cpl);
+            const ok = m.platform.covers(m.platform.cplOf(level), m.cpl) && (level !== 'none' || !m.inInterrupt());
             if (ok) return null;
             return `kc ${ev.kc} (${ev.fn}) asked for ${ev.asked} but ${ev.by} calls it in ${m.contextName()} at cpl ${m.iplName()}, which on ${m.platform.name} blocks more than ${level === 'none' ? 'spl0 in process context' : `IPL_${level.toUpperCase()}`} does (its caller said ${ev.curipl})`;
           },
@@ -90,7 +90,7 @@ const kcontFifo: Invariant = {
         if (ev.kind === 'kcont-enqueued') {
           const list = q(ev.queue);
           if (list.includes(ev.kc)) {
-            return `kc ${ev.kc} is inserted on ${ev.queue} while it is already on it: SIMPLEQ_INSERT_TAIL links the kc after itself (corrupted queue)`;
+            return `kc ${ev.kc} is inserted on ${ev.queue} while it is already on it: SIMPLEQ_INSERT_TAIL relinks it at the tail and corrupts the list`;
           }
           list.push(ev.kc);
         } else if (ev.kind === 'kcont-dequeued') {
@@ -134,7 +134,10 @@ const kcontClassOrder: Invariant = {
             for (const other of list) {
               const theirs = asked.get(other) ?? '';
               if (class_of(theirs) > mine) {
-                return `kc ${ev.kc} (${ev.asked}) runs from a deferral drain while kc ${other}, which asked for the higher ${theirs}, still waits on ${name}`;
+                const why = k.m.platform.genericSoftInterrupts
+                  ? ''
+                  : `: ${k.m.platform.name} has no generic soft interrupts, so every class waits on the kthread's one FIFO queue`;
+                return `kc ${ev.kc} (${ev.asked}) runs from a deferral drain while kc ${other}, which asked for the higher ${theirs}, still waits on ${name}${why}`;
               }
             }
           }
