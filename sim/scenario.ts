@@ -14,7 +14,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type KernelListenerDef, LISTENER_IPLS } from '../src/kern/kcont_listener.ts';
+import { type KernelListenerDef, LISTENER_IPLS, LISTENER_KLISTS } from '../src/kern/kcont_listener.ts';
 import type { NicPacket, SerialInput, UserMain } from '../src/kern/kernel.ts';
 
 export * from '../src/kern/errno.ts';
@@ -81,8 +81,10 @@ export function defineScenario(def: ScenarioDef): ScenarioDef {
     }
   }
   for (const [i, l] of (def.listeners ?? []).entries()) {
-    if (typeof l?.name !== 'string' || (l.klist !== 'nic0' && l.klist !== 'com0') || !Object.hasOwn(LISTENER_IPLS, l.ipl)) {
-      throw new ScenarioError(`listener ${i + 1} needs a name, klist 'nic0' or 'com0', and ipl one of ${Object.keys(LISTENER_IPLS).join(', ')}`);
+    if (typeof l?.name !== 'string' || !LISTENER_KLISTS.includes(l.klist) || !Object.hasOwn(LISTENER_IPLS, l.ipl)) {
+      throw new ScenarioError(
+        `listener ${i + 1} needs a name, klist one of ${LISTENER_KLISTS.join(', ')}, and ipl one of ${Object.keys(LISTENER_IPLS).join(', ')}`,
+      );
     }
   }
   return Object.assign(Object.create(null), def, { [DEFINED]: true }) as ScenarioDef;

@@ -115,6 +115,15 @@ describe('kcont(9) 1.9', () => {
     expect(r.outcome).toEqual({ kind: 'panic', message: 'kernel diagnostic assertion "obj == NULL" failed' });
   });
 
+  it('should show the sticky KC_DEFERRED from a scenario: an interface kc re-armed after a deferral', async () => {
+    const r = await runNamed('kcont-if-ipl', { build: 'netbsd-2.0+kcont-knote' });
+    expect(verdict(r)).toBe('panic: kernel diagnostic assertion "obj == NULL" failed');
+    expect(eventsOf(r, 'log').at(-1)?.text).toBe(
+      "kc 1 still has KC_DEFERRED from an earlier deferral (XXX never cleared): kcont_run would run it with that deferral's (nic0, 1), not (nic0, 2)",
+    );
+    expect(verdict(await runNamed('kcont-if-ipl'))).toBe('done');
+  });
+
   it('should keep the 1.9 bug that hands the softclock handler the softnet queue (i386 strands the kc)', () => {
     const sc = inline('softclock-listener', {
       summary: 'a listener asking for KC_IPL_DEFER_SOFTCLOCK',

@@ -14,6 +14,7 @@
  *   kcont_run_softclock/softnet/softserial, kcont_worker   who drains the deferral queues
  *   kcont_init                       boot: queues, soft interrupts, the kthread
  *   kc_ipl_spl                       the machine IPL a KC_IPL_* class stands for, per port
+ *   kcont_ipl_of                     XXX a machine IPL to a KC_IPL_* class by raw numbers
  *
  * The KC_IPL_* codes are kcont's own, totally ordered scale (PROCESS < SOFTCLOCK <
  * SOFTNET < SOFTSERIAL < IMMED). kcont_run compares the caller's `curipl` with the kc's
@@ -89,6 +90,23 @@ export function kc_ipl_spl(ipl: KcIpl): IplName | null {
   }
 }
 
+/*
+ * XXX kcont_ipl_of: the KC_IPL_* class a caller at machine level `ipl` passes as curipl,
+ * as machine-independent code of 2004 would derive it: comparing the port's raw IPL
+ * numbers the way i386 orders them. Right on i386; on macppc, whose numbers run the other
+ * way, IPL_NET (5) compares below IPL_SOFTCLOCK (8) and maps to KC_IPL_DEFER_SOFTCLOCK, so
+ * a softnet continuation "may run now" at IPL_NET. This raw comparison is modelled on
+ * purpose, as the hazard Stone warned about; nothing else in kqsim compares raw IPLs.
+ */
+export function kcont_ipl_of(k: Kernel, ipl: IplName): KcIpl {
+  const raw = k.m.platform.rawIpl;
+  if (raw[ipl] === raw.none) return KC_IPL_DEFER_PROCESS;
+  if (raw[ipl] <= raw.softclock) return KC_IPL_DEFER_SOFTCLOCK;
+  if (raw[ipl] <= raw.softnet) return KC_IPL_DEFER_SOFTNET;
+  if (raw[ipl] <= raw.softserial) return KC_IPL_DEFER_SOFTSERIAL;
+  return KC_IPL_IMMED;
+}
+
 /** kc_fn(obj, env_arg, status): may have preemption points (kq_func enqueues a knote). */
 export type KcFn = (k: Kernel, obj: unknown, env: unknown, status: number) => KGen;
 
@@ -149,9 +167,10 @@ function fn_name(kc: Kc): string {
 
 function obj_name(obj: unknown): string {
   if (obj === null || obj === undefined) return 'NULL';
-  const o = obj as { chanName?: unknown; kn_serial?: unknown };
+  const o = obj as { chanName?: unknown; kn_serial?: unknown; name?: unknown };
   if (typeof o.kn_serial === 'number') return `knote ${o.kn_serial}`;
   if (typeof o.chanName === 'string') return o.chanName;
+  if (typeof o.name === 'string') return o.name;
   return typeof obj === 'object' ? 'object' : String(obj);
 }
 
@@ -332,6 +351,11 @@ function* kcont_run_kc(
   st.kc_pool.pool_check(kc, by);
   // If execution of kc was already deferred, restore its context.
   if (kc.kc_flags & KC_DEFERRED) {
+    if (obj !== null) {
+      k.bus.emit('log', {
+        text: `kc ${kc.kc_serial} still has KC_DEFERRED from an earlier deferral (XXX never cleared): kcont_run would run it with that deferral's (${obj_name(kc.kc_obj)}, ${kc.kc_status}), not (${obj_name(obj)}, ${status})`,
+      });
+    }
     KASSERT(obj === null, 'obj == NULL');
     obj = kc.kc_obj;
     status = kc.kc_status;
