@@ -426,6 +426,9 @@ export function* kcont_run_all(k: Kernel, kcq: Kcq, obj: unknown, status: number
 function* kcont_softintr(k: Kernel, src: IrqSource, kcq: Kcq, curipl: KcIpl): KGen {
   const st = kcont_state(k);
   if (!st.si_pending.delete(src)) return;
+  if (src === 'softclock' && kcq !== st.kcq_softclock) {
+    k.bus.emit('log', { text: `kcont_run_softclock drains ${kcq.chanName}, the argument 1.9 registered it with (XXX), not kcq_softclock` });
+  }
   yield* kcont_run_all(k, kcq, null, 0, curipl);
 }
 
