@@ -23,7 +23,7 @@ function class_of(name: string): KcIpl {
 
 const kcontIplNoHigher: Invariant = {
   name: 'kcont-ipl-no-higher',
-  description: 'a continuation runs at an IPL no higher than it asked for (by the port’s own masks, not kcont’s scale)',
+  description: "a continuation runs at an IPL no higher than it asked for (by the port's own masks, not kcont's scale)",
   watch: (k) =>
     k.kcont === null
       ? NONE
@@ -168,7 +168,7 @@ const kcontNotAfterFree: Invariant = {
 
 const kcontFreedWithKnote: Invariant = {
   name: 'kcont-freed-with-knote',
-  description: 'every knote’s kc is returned to kc_pool exactly once, when its knote is dropped',
+  description: "every knote's kc is returned to kc_pool exactly once, when its knote is dropped",
   watch: (k) => {
     if (k.kcont === null) return NONE;
     const kcOf = new Map<number, number>();
