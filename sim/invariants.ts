@@ -10,10 +10,13 @@
 import type { Knote } from '../src/kern/kern_event.ts';
 import type { Kernel } from '../src/kern/kernel.ts';
 import type { TraceEvent } from '../src/trace.ts';
+import { KCONT_INVARIANTS } from './kcont_invariants.ts';
 
 export interface InvariantWatch {
   afterStep?(): string | null;
   onEvent?(ev: TraceEvent): string | null;
+  /** Once a run has finished normally and the kernel's teardown checks passed. */
+  atEnd?(): string | null;
 }
 
 export interface Invariant {
@@ -107,4 +110,12 @@ const noLostWakeup: Invariant = {
   }),
 };
 
-export const INVARIANTS: readonly Invariant[] = [knoteQueuedOnce, kqCountMatchesQueue, disabledNeverReturned, oneshotReturnedOnce, noLostWakeup];
+export const INVARIANTS: readonly Invariant[] = [
+  knoteQueuedOnce,
+  kqCountMatchesQueue,
+  disabledNeverReturned,
+  oneshotReturnedOnce,
+  noLostWakeup,
+  // kcont(9), on builds with options KCONT (sim/kcont_invariants.ts)
+  ...KCONT_INVARIANTS,
+];

@@ -72,6 +72,22 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
       return `PANIC: ${ev.message}`;
     case 'violation':
       return `VIOLATION of ${ev.invariant}: ${ev.message}`;
+    case 'kcont-alloc':
+      return `kcont() fills in kc ${ev.kc}: ${ev.fn}${ev.kn ? ` for knote ${ev.kn}` : ''}, asks for ${ev.asked}`;
+    case 'kcont-request':
+      return `${ev.by}(kc ${ev.kc}, ${ev.obj}, ${ev.status}, ${ev.curipl}): run ${ev.fn}, which asked for ${ev.asked}`;
+    case 'kcont-deferred':
+      return `kcont_defer kc ${ev.kc} (${ev.fn}) onto ${ev.queue}: ${ev.why}`;
+    case 'kcont-enqueued':
+      return opts.verbose ? `kc ${ev.kc} is linked onto ${ev.queue} (SIMPLEQ_INSERT_TAIL at splvm)` : null;
+    case 'kcont-dequeued':
+      return opts.verbose ? (ev.kc ? `kc ${ev.kc} is taken off ${ev.queue}` : `${ev.queue} is empty`) : null;
+    case 'kcont-run':
+      return `${ev.by} calls ${ev.fn} (kc ${ev.kc}, ${ev.obj}, status ${ev.status}): it asked for ${ev.asked} and ${ev.deferred ? `was deferred; the drain at ${ev.curipl} runs it, as ${ev.curipl} <= ${ev.asked} on kcont's scale` : ev.asked === 'KC_IPL_IMMED' ? 'KC_IPL_IMMED runs at once, at whatever level its caller is' : `its caller's ${ev.curipl} is not above it, so it runs at once`}`;
+    case 'kcont-free':
+      return `kc ${ev.kc}${ev.kn ? ` (knote ${ev.kn}'s)` : ''} goes back to kc_pool in ${ev.by}`;
+    case 'kcont-kthread':
+      return `the kcont kthread wakes (${ev.status}): ${ev.why}; it drains kcq_process_ctxt at KC_IPL_DEFER_PROCESS`;
   }
 }
 

@@ -7,6 +7,7 @@
  *   RunInputError        bad input or a scenario that misbehaves: the CLI's exit 2
  */
 import type { Build } from '../src/builds.ts';
+import { kcont_listener_attach } from '../src/kern/kcont_listener.ts';
 import { kernel_boot } from '../src/kern/kernel.ts';
 import { type Chooser, firstChooser } from '../src/machine/chooser.ts';
 import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopped } from '../src/machine/machine.ts';
@@ -98,8 +99,19 @@ export function run_scenario(spec: RunSpec): RunResult {
     k.m.stop({ kind: 'violation', invariant, message });
     throw new RunStopped(message);
   };
+  // End checks run once the machine has stopped, so they report instead of stopping it.
+  const atEnd: (() => Outcome | null)[] = [];
   for (const inv of spec.invariants ?? INVARIANTS) {
     const w = inv.watch(k);
+    if (w.atEnd) {
+      const check = w.atEnd.bind(w);
+      atEnd.push(() => {
+        const message = check();
+        if (!message) return null;
+        bus.emit('violation', { invariant: inv.name, message });
+        return { kind: 'violation', invariant: inv.name, message };
+      });
+    }
     if (w.afterStep) {
       const check = w.afterStep.bind(w);
       k.m.afterStep.push(() => {
@@ -117,14 +129,17 @@ export function run_scenario(spec: RunSpec): RunResult {
     }
   }
 
+  for (const l of sc.listeners ?? []) kcont_listener_attach(k, l);
   for (const p of sc.processes) k.proc_create(p.name, p.main, null, p.uid ?? 1000);
 
   let outcome: Outcome;
   try {
     outcome = k.m.run();
     if (outcome.kind === 'done') {
+      // The invariants' own end checks name a leak before the pools' generic one does.
+      for (const check of atEnd) if (outcome.kind === 'done') outcome = check() ?? outcome;
       try {
-        k.teardown_check();
+        if (outcome.kind === 'done') k.teardown_check();
       } catch (e) {
         if (!(e instanceof KernelPanic)) throw e;
         bus.emit('panic', { message: e.message });

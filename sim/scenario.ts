@@ -14,10 +14,12 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type KernelListenerDef, LISTENER_IPLS, LISTENER_KLISTS } from '../src/kern/kcont_listener.ts';
 import type { NicPacket, SerialInput, UserMain } from '../src/kern/kernel.ts';
 
 export * from '../src/kern/errno.ts';
 export * from '../src/kern/event_h.ts';
+export type { KernelListenerDef } from '../src/kern/kcont_listener.ts';
 export { SIGALRM, SIGCHLD, SIGHUP, SIGINT, SIGKILL, SIGPIPE, SIGTERM, SIGUSR1, SIGUSR2, sig_name } from '../src/kern/kern_sig.ts';
 export type { UserMain } from '../src/kern/kernel.ts';
 export type { Libc, SysResult } from '../src/kern/libc.ts';
@@ -42,6 +44,11 @@ export interface ScenarioDef {
   readonly nic?: readonly NicPacket[];
   /** Characters arriving at com0 (IPL_SERIAL), at or after tick `at`. */
   readonly serial?: readonly SerialInput[];
+  /**
+   * In-kernel knote listeners with their own kcont (src/kern/kcont_listener.ts), attached
+   * after boot on builds with +kcont-knote; on other builds the trace says they are not.
+   */
+  readonly listeners?: readonly KernelListenerDef[];
 }
 
 export interface Scenario extends ScenarioDef {
@@ -71,6 +78,13 @@ export function defineScenario(def: ScenarioDef): ScenarioDef {
   ] as const) {
     for (const [i, ev] of (list ?? []).entries()) {
       if (!Number.isInteger(ev.at) || ev.at < 0) throw new ScenarioError(`${what} event ${i + 1}: 'at' must be a tick number >= 0`);
+    }
+  }
+  for (const [i, l] of (def.listeners ?? []).entries()) {
+    if (typeof l?.name !== 'string' || !LISTENER_KLISTS.includes(l.klist) || !Object.hasOwn(LISTENER_IPLS, l.ipl)) {
+      throw new ScenarioError(
+        `listener ${i + 1} needs a name, klist one of ${LISTENER_KLISTS.join(', ')}, and ipl one of ${Object.keys(LISTENER_IPLS).join(', ')}`,
+      );
     }
   }
   return Object.assign(Object.create(null), def, { [DEFINED]: true }) as ScenarioDef;

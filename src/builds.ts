@@ -5,12 +5,42 @@
  *
  *   BASES, PATCHES      what exists, with one-line descriptions
  *   BUILDS              the canonical build names users' scripts rely on
- *   build_parse(name)   `base+patch+patch` -> Build, or an error naming the valid choices
+ *   OPTIONS             kernel options (config(8) `options X`) a build name can switch
+ *   build_parse(name)   `base+patch+patch[/OPTION/-OPTION]` -> Build, or an error naming the
+ *                       valid choices (a configuration config(8) would refuse is an error too)
+ *
+ * Kernel options: a patch may imply options (`kcont-knote` implies `options KCONT`, as the
+ * patch's mail says it is needed). After the patches, `/X` adds option X and `/-X` removes
+ * it: `netbsd-2.0/KCONT` is the stock kernel with kcont(9) configured in, and
+ * `netbsd-2.0+kcont-knote/-KCONT` is the patch without KCONT, which the real kernel build
+ * would fail to link (kern_event.c would call kcont_run and use kc_pool): refused.
  */
 
 export type BaseName = 'netbsd-2.0';
 
-export type PatchName = 'mutant-lost-wakeup' | 'mutant-double-enqueue' | 'mutant-count-skew' | 'mutant-return-disabled' | 'mutant-oneshot-requeue';
+export type PatchName =
+  | 'mutant-lost-wakeup'
+  | 'mutant-double-enqueue'
+  | 'mutant-count-skew'
+  | 'mutant-return-disabled'
+  | 'mutant-oneshot-requeue'
+  | 'kcont-knote'
+  | 'kcont-run-one'
+  | 'mutant-kc-autofree'
+  | 'mutant-kcont-inverted-ipl'
+  | 'mutant-kc-leak';
+
+/** Kernel options (config(8)) a build can carry. */
+export type OptionName = 'KCONT';
+
+export interface OptionInfo {
+  readonly name: OptionName;
+  readonly description: string;
+}
+
+export const OPTIONS: readonly OptionInfo[] = [
+  { name: 'KCONT', description: 'kcont(9): continuations, their soft interrupts and the kcont kthread (sys/kern/kern_kcont.c)' },
+];
 
 export interface BaseInfo {
   readonly name: BaseName;
@@ -23,6 +53,12 @@ export interface PatchInfo {
   /** Test-the-tester mutants: deliberately broken builds that an invariant must catch. */
   readonly mutant: boolean;
   readonly bases: readonly BaseName[];
+  /** Patches this one is written against; `kqsim list` shows it on top of them. */
+  readonly requires?: readonly PatchName[];
+  /** Kernel options the patch turns on. */
+  readonly implies?: readonly OptionName[];
+  /** Kernel options without which the kernel would not link. */
+  readonly needs?: readonly OptionName[];
 }
 
 export const BASES: readonly BaseInfo[] = [
@@ -60,6 +96,42 @@ export const PATCHES: readonly PatchInfo[] = [
     mutant: true,
     bases: ['netbsd-2.0'],
   },
+  {
+    name: 'kcont-knote',
+    description: "Pavel Cahyna's 2004 patch: every knote gets a kcont (kn_kcont) that KNOTE_ACTIVATE runs; implies options KCONT",
+    mutant: false,
+    bases: ['netbsd-2.0'],
+    implies: ['KCONT'],
+    needs: ['KCONT'],
+  },
+  {
+    name: 'kcont-run-one',
+    description: "Jonathan Stone's review: the single-kc function is called kcont_run_one, kcont_run keeps its meaning",
+    mutant: false,
+    bases: ['netbsd-2.0'],
+    requires: ['kcont-knote'],
+  },
+  {
+    name: 'mutant-kc-autofree',
+    description: 'EV_ADD marks kn_kcont KC_AUTOFREE (as the kcont_malloc comment promises): kcont_run frees it after its first run',
+    mutant: true,
+    bases: ['netbsd-2.0'],
+    requires: ['kcont-knote'],
+  },
+  {
+    name: 'mutant-kcont-inverted-ipl',
+    description: 'kcont_run tests curipl >= kc_ipl: a continuation runs at once from a context above the level it asked for',
+    mutant: true,
+    bases: ['netbsd-2.0'],
+    requires: ['kcont-knote'],
+  },
+  {
+    name: 'mutant-kc-leak',
+    description: "kqueue_close's second loop (fd_knhash: timer, signal, proc knotes) frees the knote but not its kc",
+    mutant: true,
+    bases: ['netbsd-2.0'],
+    requires: ['kcont-knote'],
+  },
 ];
 
 export interface Build {
@@ -67,12 +139,19 @@ export interface Build {
   readonly base: BaseName;
   readonly patches: readonly PatchName[];
   has(patch: PatchName): boolean;
+  /** Kernel options in effect (implied by patches, then `/X` and `/-X`), sorted. */
+  readonly options: readonly OptionName[];
+  option(name: OptionName): boolean;
 }
 
-/** The builds `kqsim list` shows: every base alone and with each patch that applies to it. */
+/**
+ * The builds `kqsim list` shows: every base alone, with each patch that applies to it (on
+ * top of the patches it requires), and each base with each option added.
+ */
 export const BUILDS: readonly string[] = BASES.flatMap((b) => [
   b.name,
-  ...PATCHES.filter((p) => p.bases.includes(b.name)).map((p) => `${b.name}+${p.name}`),
+  ...PATCHES.filter((p) => p.bases.includes(b.name)).map((p) => [b.name, ...(p.requires ?? []), p.name].join('+')),
+  ...OPTIONS.map((o) => `${b.name}/${o.name}`),
 ]);
 
 export class BuildError extends Error {
@@ -80,7 +159,8 @@ export class BuildError extends Error {
 }
 
 export function build_parse(name: string): Build {
-  const [baseName, ...patchNames] = name.split('+');
+  const [patchPart = '', ...optionTokens] = name.split('/');
+  const [baseName, ...patchNames] = patchPart.split('+');
   const base = BASES.find((b) => b.name === baseName);
   if (!base) {
     throw new BuildError(`unknown build '${name}': valid builds are ${BUILDS.join(', ')}`);
@@ -99,5 +179,39 @@ export function build_parse(name: string): Build {
     patches.push(p.name);
   }
   const set = new Set<PatchName>(patches);
-  return { name, base: base.name, patches, has: (p) => set.has(p) };
+  for (const p of patches) {
+    for (const r of PATCHES.find((x) => x.name === p)?.requires ?? []) {
+      if (!set.has(r)) throw new BuildError(`patch '${p}' in build '${name}' is written against '${r}': use ${[base.name, r, p].join('+')}`);
+    }
+  }
+  const options = build_options(name, patches, optionTokens);
+  const optset = new Set<OptionName>(options);
+  return { name, base: base.name, patches, has: (p) => set.has(p), options, option: (o) => optset.has(o) };
+}
+
+/** Options implied by the patches, then each `/X` or `/-X` in order; checks what patches need. */
+function build_options(name: string, patches: readonly PatchName[], tokens: readonly string[]): OptionName[] {
+  const on = new Set<OptionName>();
+  for (const p of patches) for (const o of PATCHES.find((x) => x.name === p)?.implies ?? []) on.add(o);
+  for (const tok of tokens) {
+    const remove = tok.startsWith('-');
+    const o = OPTIONS.find((x) => x.name === (remove ? tok.slice(1) : tok));
+    if (!o) {
+      throw new BuildError(
+        `unknown kernel option '${tok}' in build '${name}': options are ${OPTIONS.map((x) => x.name).join(', ')} (write /X to add, /-X to remove)`,
+      );
+    }
+    if (remove) on.delete(o.name);
+    else on.add(o.name);
+  }
+  for (const p of patches) {
+    for (const o of PATCHES.find((x) => x.name === p)?.needs ?? []) {
+      if (!on.has(o)) {
+        throw new BuildError(
+          `configuration error in build '${name}': patch '${p}' needs 'options ${o}' (kern_event.c calls kcont_run and uses kc_pool, which only exist with it): config(8) and the kernel link would fail`,
+        );
+      }
+    }
+  }
+  return [...on].sort();
 }

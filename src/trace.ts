@@ -59,6 +59,26 @@ export interface TraceKinds {
   panic: { message: string };
   /** A named invariant failed: the run stops here. */
   violation: { invariant: string; message: string };
+  /*
+   * kcont(9) (options KCONT). `kc` is a serial number; `asked` is the KC_IPL_* class the kc
+   * asked for and `curipl` the class its caller said it runs at (kcont's own scale).
+   */
+  /** A kc was filled in by kcont() (for a knote's kn_kcont, `kn` is that knote, else 0). */
+  'kcont-alloc': { kc: number; fn: string; kn: number; asked: string; flags: string };
+  /** A caller asked for a kc to run (kcont_run / kcont_run_one / each kc of kcont_run_all). */
+  'kcont-request': { kc: number; fn: string; by: string; asked: string; curipl: string; obj: string; status: number };
+  /** kcont_defer: the kc cannot run at curipl; it goes on a deferral queue. */
+  'kcont-deferred': { kc: number; fn: string; asked: string; curipl: string; queue: string; why: string };
+  /** SIMPLEQ_INSERT_TAIL of a kc on a kcont queue (done at splvm). */
+  'kcont-enqueued': { kc: number; queue: string };
+  /** SIMPLEQ_REMOVE_HEAD of a kcont queue; kc 0 = the queue was empty. */
+  'kcont-dequeued': { kc: number; queue: string };
+  /** kcont_run calls kc_fn. `by` is the function's name in this build (kcont_run or kcont_run_one). */
+  'kcont-run': { kc: number; fn: string; by: string; asked: string; curipl: string; obj: string; status: number; deferred: boolean };
+  /** A kc went back to kc_pool. `kn` is the knote it belonged to (0 if none). */
+  'kcont-free': { kc: number; kn: number; by: string };
+  /** The kcont kthread returned from its sleep (`status` 0 = woken, EWOULDBLOCK = the hz poll). */
+  'kcont-kthread': { status: string; why: string };
 }
 
 export type TraceKind = keyof TraceKinds;

@@ -12,7 +12,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
-import { BASES, BUILDS, type Build, BuildError, build_parse, PATCHES } from '../../src/builds.ts';
+import { BASES, BUILDS, type Build, BuildError, build_parse, OPTIONS, PATCHES } from '../../src/builds.ts';
 import { PLATFORMS, type Platform, platform_get } from '../../src/machine/platform.ts';
 import { INVARIANTS } from '../invariants.ts';
 import { jsonl_run } from '../jsonl.ts';
@@ -104,8 +104,12 @@ async function cmd_list(json: boolean): Promise<number> {
   const builds = BUILDS.map((name) => {
     const b = build_parse(name);
     const base = BASES.find((x) => x.name === b.base);
-    const patch = PATCHES.find((p) => p.name === b.patches[0]);
-    return { name, description: patch ? patch.description : (base?.description ?? ''), mutant: patch?.mutant ?? false };
+    // A build is described by its last patch (the one on top), or by the option it adds.
+    const patch = PATCHES.find((p) => p.name === b.patches[b.patches.length - 1]);
+    const option = OPTIONS.find((o) => name.endsWith(`/${o.name}`));
+    const description =
+      patch?.description ?? (option ? `${base?.description ?? ''}, with options ${option.name}: ${option.description}` : (base?.description ?? ''));
+    return { name, description, mutant: patch?.mutant ?? false };
   });
   const platforms = PLATFORMS.map((p) => ({ name: p.name, description: p.description }));
   const invariants = INVARIANTS.map((i) => ({ name: i.name, description: i.description }));

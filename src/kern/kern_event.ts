@@ -11,6 +11,11 @@
  *   knote_enqueue, knote_dequeue, knote_attach, knote_drop, knote_remove, knote_fdclose
  *   filt_kqueue, filt_proc*, filt_timer*, file_filtops, sys_kfilters
  *
+ * Build `kcont-knote` (Pavel Cahyna, 2004; options KCONT): every knote carries a kcont,
+ * kn_kcont, and KNOTE_ACTIVATE and EV_ENABLE run it instead of queueing the knote. The
+ * default one, kq_func, queues the knote; KN_KC_ASSERT checks a knote still has it. Each
+ * place the patch changed asks `k.build.has('kcont-knote')`, and nothing else differs.
+ *
  * Locking is the 1.19 uniprocessor design: spl only (kq_lock is a no-op simple_lock on UP
  * and is not modelled). knote() runs at whatever IPL its caller is at; only the queue
  * operations themselves raise to splsched.
@@ -55,6 +60,7 @@ import {
 } from './event_h.ts';
 import { hzto, mstohz, tick_us, time_us } from './kern_clock.ts';
 import { fd_avail, fd_getfile, fdalloc, file_create } from './kern_descrip.ts';
+import { KC_AUTOFREE, KC_IPL_IMMED, type Kc, kc_free, kc_pool_get, kcont, kcont_run, kcont_state } from './kern_kcont.ts';
 import { sig_filtops } from './kern_sig.ts';
 import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
 import { Callout, callout_reset, callout_schedule, callout_stop } from './kern_timeout.ts';
@@ -77,6 +83,8 @@ export class Knote {
   /** The watched object: a pipe, a socket, a process... (the kernel's kn_ptr / kn_hook). */
   kn_ptr: unknown = null;
   kn_hook: unknown = null;
+  /** kcont-knote: the continuation KNOTE_ACTIVATE runs (kq_func for every kqueue knote). */
+  kn_kcont: Kc | null = null;
 
   constructor(
     /** A serial number for the trace; the kernel would print the address. */
@@ -153,9 +161,29 @@ export function kevent_out(kev: Kevent): KeventOut {
  */
 export function* KNOTE_ACTIVATE(k: Kernel, kn: Knote): KGen {
   kn.kn_status |= KN_ACTIVE;
+  if (k.build.has('kcont-knote')) {
+    kn_trace(k, kn, 'activate', (kn.kn_status & KN_DISABLED) !== 0 ? 'disabled: its kcont is not run' : 'event became true: run its kcont');
+    if ((kn.kn_status & KN_DISABLED) === 0) yield* kcont_run(k, kn.kn_kcont as Kc, null, 0, KC_IPL_IMMED);
+    return;
+  }
   const skip = k.build.has('mutant-double-enqueue') ? KN_DISABLED : KN_QUEUED | KN_DISABLED;
   kn_trace(k, kn, 'activate', (kn.kn_status & KN_DISABLED) !== 0 ? 'disabled: stays off the queue' : 'event became true');
   if ((kn.kn_status & skip) === 0) yield* knote_enqueue(k, kn);
+}
+
+/* kcont-knote: KN_KC_ASSERT, the knote still has the default continuation. */
+function KN_KC_ASSERT(k: Kernel, kn: Knote): void {
+  const kc = kn.kn_kcont;
+  KASSERT(kc !== null, '(kn->kn_kcont->kc_fn == kq_func) && (kn->kn_kcont->kc_env_arg == kn)');
+  kcont_state(k).kc_pool.pool_check(kc, 'KN_KC_ASSERT');
+  KASSERT(kc.kc_fn === kq_func && kc.kc_env_arg === kn, '(kn->kn_kcont->kc_fn == kq_func) && (kn->kn_kcont->kc_env_arg == kn)');
+}
+
+/* kcont-knote: the default continuation. The "already queued" test moved here. */
+function* kq_func(k: Kernel, _obj: unknown, env: unknown, _status: number): KGen {
+  const kn = env as Knote;
+  KN_KC_ASSERT(k, kn);
+  if ((kn.kn_status & KN_QUEUED) === 0) yield* knote_enqueue(k, kn);
 }
 
 /* Call at any IPL; raises to splsched around the queue operation. */
@@ -237,6 +265,10 @@ export function* knote_drop(k: Kernel, kn: Knote, fdp: Filedesc, why: string): K
   list.splice(list.indexOf(kn), 1);
   if (kn.kn_status & KN_QUEUED) yield* knote_dequeue(k, kn);
   kn_trace(k, kn, 'drop', why);
+  if (k.build.has('kcont-knote')) {
+    KN_KC_ASSERT(k, kn);
+    kc_free(k, kn.kn_kcont as Kc, kn.kn_serial, 'knote_drop');
+  }
   k.knote_pool.pool_put(kn, 'knote_drop');
 }
 
@@ -294,11 +326,17 @@ function* kqueue_close(k: Kernel, fp: File): KGen<number> {
   const fdp = p.p_fd;
   const lists = [...fdp.fd_knlist, ...(fdp.fd_knhash ?? [])];
   for (const list of lists) {
+    const second_loop = fdp.fd_knhash?.includes(list) ?? false;
     for (const kn of [...list]) {
       if (kn.kn_kq !== kq) continue;
       (kn.kn_fop as Filterops).f_detach(k, kn);
       list.splice(list.indexOf(kn), 1);
       kn_trace(k, kn, 'drop', 'its kqueue was closed');
+      // kcont-knote: in both of kqueue_close's loops (fd_knlist and fd_knhash).
+      if (k.build.has('kcont-knote') && !(second_loop && k.build.has('mutant-kc-leak'))) {
+        KN_KC_ASSERT(k, kn);
+        kc_free(k, kn.kn_kcont as Kc, kn.kn_serial, 'kqueue_close');
+      }
       k.knote_pool.pool_put(kn, 'kqueue_close');
     }
   }
@@ -404,6 +442,10 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
       created.kn_fp = fp;
       created.kn_sfflags = sfflags;
       created.kn_sdata = sdata;
+      if (k.build.has('kcont-knote')) {
+        created.kn_kcont = kcont(k, kc_pool_get(k), kq_func, created, KC_IPL_IMMED);
+        if (k.build.has('mutant-kc-autofree')) created.kn_kcont.kc_flags |= KC_AUTOFREE;
+      }
       knote_attach(created, fdp);
       const error = fops.f_attach(k, created);
       if (error !== 0) {
@@ -418,6 +460,7 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
       kn.kn_sfflags = kev.fflags;
       kn.kn_sdata = kev.data;
       kn.kn_kevent.udata = kev.udata;
+      if (k.build.has('kcont-knote')) KN_KC_ASSERT(k, kn);
     }
     const s = splsched(k.m);
     if (yield* (kn.kn_fop as Filterops).f_event(k, kn, 0)) yield* KNOTE_ACTIVATE(k, kn);
@@ -439,7 +482,9 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
     const s = splsched(k.m);
     kn.kn_status &= ~KN_DISABLED;
     kn_trace(k, kn, 'enable', 'EV_ENABLE');
-    if (kn.kn_status & KN_ACTIVE && (kn.kn_status & KN_QUEUED) === 0) yield* knote_enqueue(k, kn);
+    if (k.build.has('kcont-knote')) {
+      if (kn.kn_status & KN_ACTIVE) yield* kcont_run(k, kn.kn_kcont as Kc, null, 0, KC_IPL_IMMED);
+    } else if (kn.kn_status & KN_ACTIVE && (kn.kn_status & KN_QUEUED) === 0) yield* knote_enqueue(k, kn);
     yield* splx(k.m, s, 'kqueue_register:splx');
   }
   return 0;

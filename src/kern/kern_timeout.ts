@@ -21,6 +21,13 @@ export class Callout {
   c_seq = 0;
   c_func: CalloutFn | null = null;
   c_arg: unknown = null;
+  /**
+   * For a daemon's polling timeout (the kcont kthread's hz sleep): true while the poll
+   * would find nothing to do. Such a callout is skipped, so an idle machine does not
+   * advance its clock, or run softclock, only for a poll that changes nothing; it fires as
+   * soon as there is work again (see the README's fidelity notes).
+   */
+  c_idle: (() => boolean) | null = null;
 
   constructor(readonly c_name: string) {}
 }
@@ -48,14 +55,17 @@ export function callout_stop(k: Kernel, c: Callout): void {
 
 export function callout_next_due(k: Kernel): number | undefined {
   let best: number | undefined;
-  for (const c of k.callouts) if (best === undefined || c.c_time < best) best = c.c_time;
+  for (const c of k.callouts) {
+    if (c.c_idle?.()) continue;
+    if (best === undefined || c.c_time < best) best = c.c_time;
+  }
   return best;
 }
 
 function next_due_callout(k: Kernel): Callout | undefined {
   let best: Callout | undefined;
   for (const c of k.callouts) {
-    if (c.c_time > k.m.ticks) continue;
+    if (c.c_time > k.m.ticks || c.c_idle?.()) continue;
     if (!best || c.c_time < best.c_time || (c.c_time === best.c_time && c.c_seq < best.c_seq)) best = c;
   }
   return best;

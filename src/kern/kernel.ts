@@ -11,9 +11,11 @@ import type { Chooser } from '../machine/chooser.ts';
 import { DEFAULT_LIMITS, type DeviceEvent, type KGen, Machine, type MachineLimits, panic, type Yield } from '../machine/machine.ts';
 import type { Platform } from '../machine/platform.ts';
 import type { TraceBus } from '../trace.ts';
+import { kcont_listeners_detach } from './kcont_listener.ts';
 import { hardclock, softclock } from './kern_clock.ts';
 import type { Knote, Kqueue } from './kern_event.ts';
 import { LwpExit } from './kern_exit.ts';
+import { type KcontState, kcont_init } from './kern_kcont.ts';
 import { type Callout, callout_next_due } from './kern_timeout.ts';
 import type { Libc } from './libc.ts';
 import { ExpectationFailed, Libc as LibcImpl } from './libc.ts';
@@ -71,6 +73,9 @@ export class Kernel {
   kq_ncallouts = 0;
   readonly kq_calloutmax = 4096;
 
+  /** kcont(9)'s state; null unless the build has `options KCONT`. */
+  kcont: KcontState | null = null;
+
   net!: NetState;
   tty!: TtyState;
 
@@ -92,7 +97,8 @@ export class Kernel {
   /** Every process has exited: whatever a pool still holds was leaked. */
   teardown_check(): void {
     if (this.procs.some((p) => p.p_stat === 'active')) return;
-    for (const pool of [this.knote_pool, this.kqueue_pool, this.pipe_pool]) {
+    if (this.kcont) kcont_listeners_detach(this);
+    for (const pool of [this.knote_pool, this.kqueue_pool, this.pipe_pool, ...(this.kcont ? [this.kcont.kc_pool] : [])]) {
       const n = pool.pool_leaks();
       if (n > 0) panic(`${pool.name}: ${n} item(s) leaked at teardown`);
     }
@@ -115,6 +121,9 @@ export function kernel_boot(opts: BootOptions): Kernel {
   m.intr_establish('clock', () => hardclock(k));
   m.intr_establish('softclock', () => softclock(k));
   m.timers.push(() => callout_next_due(k));
+  // init_main calls kcont_init before autoconfiguration, so its soft interrupt handlers
+  // come before the drivers'.
+  if (opts.build.option('KCONT')) kcont_init(k);
   const nic: readonly DeviceEvent[] = (opts.nic ?? []).map((pk) => ({
     at: pk.at,
     what: `packet for port ${pk.port} (${pk.data.length} bytes)`,

@@ -12,10 +12,12 @@
  *   net_attach(k, events)      the nic0 device and the interrupt handlers
  *   sys_socket_udp, sys_bind, sys_sendto
  */
-import type { DeviceEvent, KGen } from '../machine/machine.ts';
+import type { Device, DeviceEvent, KGen } from '../machine/machine.ts';
 import { splnet, splx } from '../machine/spl.ts';
 import { EADDRINUSE, EBADF, EINVAL, EMFILE, ENOTSOCK } from './errno.ts';
 import { fd_avail, fd_getfile, fdalloc } from './kern_descrip.ts';
+import { type Knote, knote } from './kern_event.ts';
+import { type Kcq, kcont_ipl_of, kcont_run_all } from './kern_kcont.ts';
 import { curlwp } from './kern_synch.ts';
 import type { Kernel, NicPacket } from './kernel.ts';
 import { type Socket, sbappend, socket_of, socreate, sorwakeup } from './uipc_socket.ts';
@@ -27,11 +29,26 @@ export interface NetState {
   readonly ipintrq: NicPacket[];
   /** Packets dropped for want of a socket or of buffer space (udpstat). */
   dropped: number;
+  /**
+   * nic0's interface-event klist, posted from nicintr at IPL_NET on each receive interrupt
+   * (the interface events Cahyna's patch was written for). Only in-kernel kcont listeners
+   * (kcont_listener.ts) attach here.
+   */
+  readonly if_klist: Knote[];
+  /** The interface (the kernel's ifp): nic0, and its count of packets received. */
+  readonly ifp: Device;
+  if_ipackets: number;
+  /**
+   * nic0's kcont queue (options KCONT), run by nicintr with kcont_run_all (status: the
+   * packet count) at the curipl
+   * kcont_ipl_of derives from IPL_NET; created when a listener arms a kc on it.
+   */
+  if_kcq: Kcq | null;
 }
 
 export function net_attach(k: Kernel, events: readonly DeviceEvent[]): NetState {
-  const net: NetState = { bound: new Map(), ipintrq: [], dropped: 0 };
   const nic0 = k.m.device_attach('nic0', 'net', events);
+  const net: NetState = { bound: new Map(), ipintrq: [], dropped: 0, if_klist: [], ifp: nic0, if_ipackets: 0, if_kcq: null };
   k.m.intr_establish('net', () => nicintr(k, net, nic0.ring));
   k.m.intr_establish('softnet', () => ipintr(k, net));
   return net;
@@ -40,9 +57,12 @@ export function net_attach(k: Kernel, events: readonly DeviceEvent[]): NetState 
 function* nicintr(k: Kernel, net: NetState, ring: unknown[]): KGen {
   while (ring.length > 0) {
     net.ipintrq.push(ring.shift() as NicPacket);
+    net.if_ipackets++;
     yield 'nicintr:enqueued';
   }
   k.m.softintr_schedule('softnet');
+  yield* knote(k, net.if_klist, 0);
+  if (net.if_kcq) yield* kcont_run_all(k, net.if_kcq, net.ifp, net.if_ipackets, kcont_ipl_of(k, 'net'));
 }
 
 function* ipintr(k: Kernel, net: NetState): KGen {

@@ -23,20 +23,26 @@ export interface TtyState extends WaitChannel {
   t_rawq: string;
   t_rsel: Knote[];
   t_wsel: Knote[];
+  /**
+   * com0's line-event klist, posted from comintr at IPL_SERIAL (above splvm) on each
+   * receive interrupt. Only in-kernel kcont listeners (kcont_listener.ts) attach here.
+   */
+  sc_klist: Knote[];
 }
 
 export function tty_attach(k: Kernel, events: readonly DeviceEvent[]): TtyState {
-  const tp: TtyState = { t_rawq: '', t_rsel: [], t_wsel: [], chanName: 'tty00 rawq' };
+  const tp: TtyState = { t_rawq: '', t_rsel: [], t_wsel: [], sc_klist: [], chanName: 'tty00 rawq' };
   const com0 = k.m.device_attach('com0', 'serial', events);
   const fifo: string[] = [];
-  k.m.intr_establish('serial', () => comintr(k, com0.ring, fifo));
+  k.m.intr_establish('serial', () => comintr(k, tp, com0.ring, fifo));
   k.m.intr_establish('softserial', () => comsoft(k, tp, fifo));
   return tp;
 }
 
-function* comintr(k: Kernel, ring: unknown[], fifo: string[]): KGen {
+function* comintr(k: Kernel, tp: TtyState, ring: unknown[], fifo: string[]): KGen {
   while (ring.length > 0) fifo.push(ring.shift() as string);
   k.m.softintr_schedule('softserial');
+  yield* knote(k, tp.sc_klist, 0);
 }
 
 function* comsoft(k: Kernel, tp: TtyState, fifo: string[]): KGen {

@@ -13,6 +13,7 @@
  * or a timer is due, where hardclock runs.
  *
  *   Machine.thread_create / setrunnable / intr_establish / softintr_schedule
+ *   Machine.boot_threads()   let kernel threads created at boot run until they block
  *   Machine.run()            drive the machine until it finishes, deadlocks or stops
  *   Machine.stop(outcome)    end the run from a hook (a violation) or from kernel code
  */
@@ -36,6 +37,11 @@ export class Thread {
   userMode = false;
   /** The label of the preemption point it is stopped at. */
   at = 'start';
+  /**
+   * A kernel daemon (the kcont kthread): it never exits, so a run whose other threads are
+   * done ends without it, and it is not counted as a sleeper in a deadlock.
+   */
+  daemon = false;
 
   constructor(
     readonly tid: number,
@@ -159,6 +165,18 @@ export class Machine implements TraceClock {
     this.threads.push(t);
     this.runq.push(t);
     return t;
+  }
+
+  /**
+   * Boot: run every runnable thread until it blocks, without asking the chooser, as
+   * init_main starts its kernel threads before the first process exists. Kernel threads
+   * that start by sleeping therefore add no scheduling decisions to a run.
+   */
+  boot_threads(): void {
+    for (let t = this.runq[0]; t; t = this.runq[0]) {
+      this.switchTo(t.tid, 'boot', 'kernel thread starts');
+      while (this.curthread === t) this.resumeThread(t);
+    }
   }
 
   /** Make a sleeping thread runnable (the caller has taken it off its sleep queue). */
@@ -405,7 +423,7 @@ export class Machine implements TraceClock {
     }
     const next = this.nextDue();
     if (next === undefined) {
-      const sleeping = this.threads.filter((t) => t.state === 'sleeping').map((t) => t.name);
+      const sleeping = this.threads.filter((t) => t.state === 'sleeping' && !t.daemon).map((t) => t.name);
       this.stop(sleeping.length === 0 ? { kind: 'done' } : { kind: 'deadlock', sleeping });
       return;
     }
