@@ -72,6 +72,8 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
       return `PANIC: ${ev.message}`;
     case 'violation':
       return `VIOLATION of ${ev.invariant}: ${ev.message}`;
+    case 'ktickle':
+      return `ktickle ${ev.op} on kq ${ev.kq} (kq_count ${ev.kq_count}): ${ev.why}`;
   }
 }
 
