@@ -145,8 +145,9 @@ const noLostTickle: Invariant = {
 };
 
 /*
- * A tickle is consumed by the kevent return that follows it. When kqueue_scan returns,
- * KQ_TICKLED may be set only if a new tickle came after this scan cleared the flag.
+ * A tickle is consumed by the kevent return that follows it: by the EINTR decision, or by
+ * the clear on the way out. When kqueue_scan returns, KQ_TICKLED may be set only by a tickle
+ * that came after that (from another thread, while this one was past its clear).
  */
 const tickleNotSticky: Invariant = {
   name: 'tickle-not-sticky',
@@ -157,10 +158,12 @@ const tickleNotSticky: Invariant = {
       onEvent(ev) {
         if (ev.kind !== 'ktickle') return null;
         if (ev.op === 'tickle') fresh.add(ev.kq);
-        if (ev.op === 'clear') fresh.delete(ev.kq);
+        if (ev.op === 'eintr' || ev.op === 'clear') fresh.delete(ev.kq);
         if (ev.op !== 'return') return null;
         const kq = k.kqueue_pool.items().find((q) => q.kq_serial === ev.kq);
-        if (!kq || (kq.kq_state & KQ_TICKLED) === 0 || fresh.has(ev.kq)) return null;
+        const sticky = kq !== undefined && (kq.kq_state & KQ_TICKLED) !== 0 && !fresh.has(ev.kq);
+        fresh.delete(ev.kq);
+        if (!sticky) return null;
         return `kq ${ev.kq}: kevent returns (${ev.why}) with KQ_TICKLED still set from a tickle already consumed`;
       },
     };
