@@ -132,12 +132,17 @@ describe('EVFILT_USER (netbsd-modern)', () => {
     });
   });
 
-  it('should trigger at EV_ADD when the add carries NOTE_TRIGGER, keeping only the low 24 bits', () => {
+  it("should not trigger at EV_ADD even with NOTE_TRIGGER, and keep the add's fflags as given", () => {
+    // NetBSD 1.140 (and FreeBSD): kqueue_register zeroes kn_fflags before filt_userattach
+    // tests it for NOTE_TRIGGER, and stores the add's fflags in kn_sfflags unmasked.
     check('add-trigger', 'netbsd-modern', function* (u) {
       const kq = (yield* u.kqueue()).ret;
-      yield* change(u, kq, EV_ADD | EV_CLEAR, NOTE_TRIGGER | NOTE_FFCOPY | 0x11, 5);
+      const add = (NOTE_TRIGGER | NOTE_FFCOPY | 0x11) >>> 0;
+      yield* change(u, kq, EV_ADD | EV_CLEAR, add, 5);
+      u.expect((yield* pending(u, kq)).ret === 0, 'no event from the EV_ADD alone');
+      yield* change(u, kq, 0, NOTE_TRIGGER | NOTE_FFNOP, 5);
       const r = yield* pending(u, kq);
-      u.expect(r.ret === 1 && r.events[0]?.fflags === 0x11 && r.events[0]?.data === 5, 'fflags 0x11 and data 5');
+      u.expect(r.ret === 1 && r.events[0]?.fflags === add && r.events[0]?.data === 5, "the stored word to be the add's fflags, unmasked");
     });
   });
 
@@ -184,13 +189,25 @@ describe('EVFILT_USER (netbsd-modern)', () => {
   it('should disable an EV_DISPATCH user event after each delivery until EV_ENABLE', () => {
     check('dispatch', 'netbsd-modern', function* (u) {
       const kq = (yield* u.kqueue()).ret;
-      yield* change(u, kq, EV_ADD | EV_CLEAR | EV_DISPATCH);
+      yield* change(u, kq, EV_ADD | EV_DISPATCH);
       yield* change(u, kq, 0, NOTE_TRIGGER);
       u.expect((yield* pending(u, kq)).ret === 1, 'the first trigger to be delivered');
       yield* change(u, kq, 0, NOTE_TRIGGER);
       u.expect((yield* pending(u, kq)).ret === 0, 'a trigger after delivery to wait: the knote is disabled');
       yield* change(u, kq, EV_ENABLE);
       u.expect((yield* pending(u, kq)).ret === 1, 'EV_ENABLE to deliver the trigger that waited');
+      u.expect((yield* pending(u, kq)).ret === 0, 'and to disable it again after that delivery');
+    });
+  });
+
+  it('should let EV_CLEAR win over EV_DISPATCH, as NetBSD tests EV_CLEAR first', () => {
+    check('clear-dispatch', 'netbsd-modern', function* (u) {
+      const kq = (yield* u.kqueue()).ret;
+      yield* change(u, kq, EV_ADD | EV_CLEAR | EV_DISPATCH);
+      for (let i = 0; i < 2; i++) {
+        yield* change(u, kq, 0, NOTE_TRIGGER);
+        u.expect((yield* pending(u, kq)).ret === 1, `trigger ${i + 1} to be delivered: the knote is never disabled`);
+      }
     });
   });
 
@@ -201,6 +218,17 @@ describe('EVFILT_USER (netbsd-modern)', () => {
       u.expect(r.ret === 2, 'two receipts');
       u.expect(r.events[0]?.flags === EV_ERROR && r.events[0]?.data === 0, 'the EV_ADD to succeed: EV_ERROR with data 0');
       u.expect(r.events[1]?.flags === EV_ERROR && r.events[1]?.data === ENOENT, 'the EV_DELETE of nothing: ENOENT');
+    });
+  });
+
+  it('should end the call at a receipt with no room, successfully, leaving later changes undone', () => {
+    check('receipt-no-room', 'netbsd-modern', function* (u) {
+      const kq = (yield* u.kqueue()).ret;
+      const r = yield* u.kevent(kq, [EV_SET(1, EVFILT_USER, EV_ADD | EV_RECEIPT), EV_SET(2, EVFILT_USER, EV_ADD)], 0);
+      u.expect(r.ret === 0 && r.errno === 0, 'the call to succeed with 0');
+      u.expect((yield* change(u, kq, EV_DELETE)).ret === 0, 'the first change to be applied');
+      const second = yield* u.kevent(kq, [EV_SET(2, EVFILT_USER, EV_DELETE)], 0);
+      u.expect(second.errno === ENOENT, 'the second change never to have been applied');
     });
   });
 
@@ -231,8 +259,11 @@ describe('kqueue_ioctl', () => {
         u.expect((yield* u.ioctl(kq, 'KFILTER_BYNAME', { name: 'EVFILT_NOPE', len: 0, filter: 0 })).errno === ENOENT, 'ENOENT for no such name');
         const user = { name: 'EVFILT_USER', len: 0, filter: -1 };
         const ur = yield* u.ioctl(kq, 'KFILTER_BYNAME', user);
-        if (build === 'netbsd-modern') u.expect(ur.ret === 0 && user.filter === EVFILT_USER, 'EVFILT_USER is filter 8');
-        else u.expect(ur.errno === ENOENT, 'no EVFILT_USER before netbsd-modern');
+        if (build === 'netbsd-modern') {
+          u.expect(ur.ret === 0 && user.filter === EVFILT_USER, 'EVFILT_USER is filter 8');
+          const fs = { name: '', len: 32, filter: 7 };
+          u.expect((yield* u.ioctl(kq, 'KFILTER_BYFILTER', fs)).ret === 0 && fs.name === 'EVFILT_FS', 'filter 7 is EVFILT_FS');
+        } else u.expect(ur.errno === ENOENT, 'no EVFILT_USER before netbsd-modern');
         u.expect((yield* u.ioctl(kq, 'KFILTER_BYNAME', null)).errno === EFAULT, 'EFAULT for a bad argument');
         u.expect((yield* u.ioctl(kq, 'FIONBIO', null)).errno === ENOTTY, 'ENOTTY for another command');
         u.expect((yield* u.ioctl(kq, 'KTICKLE')).errno === ENOTTY, 'ENOTTY for the tickle without ktickle');

@@ -106,7 +106,8 @@ async function cmd_list(json: boolean): Promise<number> {
   const builds = BUILDS.map((name) => {
     const b = build_parse(name);
     const base = BASES.find((x) => x.name === b.base);
-    const patch = PATCHES.find((p) => p.name === b.patches[0]);
+    // The last patch is what the build adds (a mutant names the patch it needs first).
+    const patch = PATCHES.find((p) => p.name === b.patches.at(-1));
     return { name, description: patch ? patch.description : (base?.description ?? ''), mutant: patch?.mutant ?? false };
   });
   const platforms = PLATFORMS.map((p) => ({ name: p.name, description: p.description }));

@@ -13,9 +13,10 @@ export const EVFILT_SIGNAL = 5;
 export const EVFILT_TIMER = 6;
 /** Filters registered later with kfilter_register(9) get numbers from here up (2.0 and 4.0). */
 export const EVFILT_SYSCOUNT = 7;
-/* Modern NetBSD (event.h 1.39+): EVFILT_FS 7 and EVFILT_USER 8 (EVFILT_FS is not modelled). */
+/* Modern NetBSD (event.h 1.39+): EVFILT_FS 7, EVFILT_USER 8, EVFILT_EMPTY 9 (FS and EMPTY not modelled). */
 export const EVFILT_FS = 7;
 export const EVFILT_USER = 8;
+export const EVFILT_EMPTY = 9;
 
 export const EV_ADD = 0x0001;
 export const EV_DELETE = 0x0002;

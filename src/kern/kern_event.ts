@@ -40,6 +40,8 @@ import {
   EV_RECEIPT,
   EV_SYSFLAGS,
   EVFILT_AIO,
+  EVFILT_EMPTY,
+  EVFILT_FS,
   EVFILT_PROC,
   EVFILT_READ,
   EVFILT_SIGNAL,
@@ -384,13 +386,11 @@ export function* sys_kevent(
     for (const kevp of chunk) {
       kevp.flags &= ~EV_SYSFLAGS;
       const error = yield* kqueue_register(k, kq, kevp);
-      // Modern: EV_RECEIPT reports a change that succeeded as an EV_ERROR entry with data 0.
+      // Modern: EV_RECEIPT reports a change that succeeded as an EV_ERROR entry with data 0;
+      // with no room left the call ends there, successfully, leaving later changes undone.
       const receipt = error === 0 && (kevp.flags & EV_RECEIPT) !== 0 && kern_version_at_least(k.build, 'netbsd-modern');
       if (error === 0 && !receipt) continue;
-      if (nevents === 0) {
-        if (receipt) continue;
-        return { error, retval: 0 };
-      }
+      if (nevents === 0) return { error, retval: 0 };
       kevp.flags = EV_ERROR;
       kevp.data = error;
       out.push(kevp);
@@ -462,6 +462,7 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
   } else if (kn?.kn_fop?.f_touch) {
     // Modern: every change to an existing knote reaches f_touch, not only EV_ADD
     // (EVFILT_USER's NOTE_TRIGGER comes with flags 0); then the event is re-evaluated.
+    kn.kn_kevent.udata = kev.udata;
     kn.kn_fop.f_touch(k, kn, kev, 'EVENT_REGISTER');
     const s = splsched(k.m);
     if (yield* kn.kn_fop.f_event(k, kn, 0)) yield* KNOTE_ACTIVATE(k, kn);
@@ -645,13 +646,14 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
         (kn.kn_fop as Filterops).f_detach(k, kn);
         yield* knote_drop(k, kn, p.p_fd, 'EV_ONESHOT delivered');
         s = splsched(k.m);
-      } else if (kn.kn_kevent.flags & EV_CLEAR || dispatch(k, kn)) {
-        if (kn.kn_kevent.flags & EV_CLEAR) {
-          kn.kn_kevent.data = 0;
-          kn.kn_kevent.fflags = 0;
-        }
-        // Modern EV_DISPATCH: disabled after each delivery until EV_ENABLE.
-        if (dispatch(k, kn)) kn.kn_status |= KN_DISABLED;
+      } else if (kn.kn_kevent.flags & EV_CLEAR) {
+        kn.kn_kevent.data = 0;
+        kn.kn_kevent.fflags = 0;
+        kn.kn_status &= ~(KN_QUEUED | KN_ACTIVE);
+      } else if (dispatch(k, kn)) {
+        // Modern EV_DISPATCH: disabled after each delivery until EV_ENABLE. NetBSD tests
+        // it after EV_CLEAR, so EV_CLEAR|EV_DISPATCH is only cleared, never disabled.
+        kn.kn_status |= KN_DISABLED;
         kn.kn_status &= ~(KN_QUEUED | KN_ACTIVE);
       } else {
         // Level-triggered: back on the tail, behind the marker, for the next scan.
@@ -793,15 +795,15 @@ const timer_filtops: Filterops = {
 };
 
 /*
- * EVFILT_USER (modern; FreeBSD 8's filt_user*, NetBSD kern_event.c 1.108): a knote attached
- * to nothing, triggered by a kevent change carrying NOTE_TRIGGER. kn_hookid says whether it
- * is triggered; the low 24 bits of fflags are a word the changes update (FFAND, FFOR,
- * FFCOPY) and the scan reports, with data = the last change's data.
+ * EVFILT_USER (modern; NetBSD kern_event.c 1.108+, read at 1.140, as FreeBSD's filt_user*):
+ * a knote attached to nothing, triggered by a later kevent change carrying NOTE_TRIGGER.
+ * kn_hookid says whether it is triggered; the low 24 bits of fflags are a word the changes
+ * update (FFAND, FFOR, FFCOPY) and the scan reports, with data = the last change's data.
  */
 function filt_userattach(_k: Kernel, kn: Knote): number {
-  kn.kn_hookid = kn.kn_sfflags & NOTE_TRIGGER ? 1 : 0;
-  // Control bits and NOTE_TRIGGER are instructions, not part of the stored word.
-  kn.kn_sfflags = (kn.kn_sfflags & NOTE_FFLAGSMASK) >>> 0;
+  // XXX as in the kernel: attach tests kn_fflags, which kqueue_register has just zeroed, so
+  // EV_ADD|NOTE_TRIGGER does not trigger, and the add's fflags stay in kn_sfflags unmasked.
+  kn.kn_hookid = kn.kn_kevent.fflags & NOTE_TRIGGER ? 1 : 0;
   return 0;
 }
 
@@ -891,7 +893,9 @@ function kfilter_names(k: Kernel): readonly (readonly [number, string])[] {
     [EVFILT_SIGNAL, 'EVFILT_SIGNAL'],
     [EVFILT_TIMER, 'EVFILT_TIMER'],
   ];
-  if (kern_version_at_least(k.build, 'netbsd-modern')) sys.push([EVFILT_USER, 'EVFILT_USER']);
+  // Modern names EVFILT_FS and EVFILT_EMPTY too; kqsim models neither filter's ops.
+  if (kern_version_at_least(k.build, 'netbsd-modern'))
+    sys.push([EVFILT_FS, 'EVFILT_FS'], [EVFILT_USER, 'EVFILT_USER'], [EVFILT_EMPTY, 'EVFILT_EMPTY']);
   return sys;
 }
 
