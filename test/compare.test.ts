@@ -21,7 +21,6 @@ function kqsim(...args: string[]) {
 const CASES = [
   { scenario: 'wakeup-pipe', build: 'netbsd-4.0', mechanism: 'pipe' },
   { scenario: 'wakeup-evfilt-user', build: 'netbsd-modern', mechanism: 'user' },
-  { scenario: 'ktickle-race', build: 'netbsd-4.0+ktickle-v2', mechanism: 'ktickle' },
   { scenario: 'wakeup-compare', build: 'netbsd-2.0', mechanism: 'pipe' },
   { scenario: 'wakeup-compare', build: 'netbsd-4.0+ktickle-v2', mechanism: 'ktickle' },
   { scenario: 'wakeup-compare', build: 'netbsd-modern', mechanism: 'user' },
@@ -63,7 +62,7 @@ describe('wakeup_measure', () => {
 
   it('should find some pipe wake-ups delayed behind datagrams and some tickles consumed unseen', () => {
     const pipe = loaded.get('wakeup-pipe');
-    const tickle = loaded.get('ktickle-race');
+    const tickle = loaded.get('wakeup-compare');
     const pipeRuns = Array.from({ length: 30 }, (_, seed) => wakeup_measure(run(pipe as never, { build: 'netbsd-4.0', seed })));
     const tickleRuns = Array.from({ length: 30 }, (_, seed) => wakeup_measure(run(tickle as never, { build: 'netbsd-4.0+ktickle-v2', seed })));
     const s = compare_summary({ build: 'netbsd-4.0', runs: 30, failed: 0, measured: pipeRuns.filter((m) => m !== null) });
@@ -88,11 +87,11 @@ describe('kqsim compare', () => {
   });
 
   it('should exit 1 with a replayable schedule when a build breaks an invariant', () => {
-    const r = kqsim('compare', 'ktickle-race', '--builds', 'netbsd-4.0+ktickle-v1', '--runs', '10');
+    const r = kqsim('compare', 'wakeup-compare', '--builds', 'netbsd-4.0+ktickle-v1', '--runs', '10');
     expect(r.code).toBe(1);
     const replay = /replay: kqsim replay (\S+) --build (\S+) --platform (\S+) --schedule (\S+)/.exec(r.out);
     expect(replay).not.toBeNull();
-    const again = kqsim('replay', 'ktickle-race', '--build', 'netbsd-4.0+ktickle-v1', '--schedule', (replay as RegExpExecArray)[4] as string);
+    const again = kqsim('replay', 'wakeup-compare', '--build', 'netbsd-4.0+ktickle-v1', '--schedule', (replay as RegExpExecArray)[4] as string);
     expect(again.code).toBe(1);
     expect(again.out).toMatch(/VIOLATION of tickle-eintr-only-when-idle/);
   });

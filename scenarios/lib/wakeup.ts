@@ -1,6 +1,5 @@
 /*
- * The wake-up workload shared by ktickle-race, wakeup-pipe, wakeup-evfilt-user and
- * wakeup-compare: a busy server thread in kevent on four UDP sockets (eight datagrams
+ * The wake-up workload shared by wakeup-pipe, wakeup-evfilt-user and wakeup-compare: a busy server thread in kevent on four UDP sockets (eight datagrams
  * arrive over ticks 0-3), and a second thread of the same process that needs to wake it
  * with a message, by one of three mechanisms:
  *
@@ -37,6 +36,8 @@ import type { Yield } from '../../src/machine/machine.ts';
 type UGen<T = void> = Generator<Yield, T, void>;
 
 export type Mechanism = 'ktickle' | 'pipe' | 'user';
+/** What a scenario asks for: one mechanism, or whichever the kernel has. */
+export type Want = 'pipe' | 'user' | 'probe';
 
 const PORTS = [7, 8, 9, 10] as const;
 /** The EVFILT_USER ident the server registers. */
@@ -52,7 +53,7 @@ const LOOP_MAX = 60;
 const NIC = Array.from({ length: 8 }, (_, i) => ({ at: Math.floor(i / 2), port: PORTS[i % PORTS.length] as number, data: `req${i}` }));
 
 /* Set up the chosen mechanism (or find one); returns it with the pipe's fds if any. */
-function* wake_setup(u: Libc, kq: number, want: Mechanism | 'probe'): UGen<{ mech: Mechanism; pipe: readonly number[] }> {
+function* wake_setup(u: Libc, kq: number, want: Want): UGen<{ mech: Mechanism; pipe: readonly number[] }> {
   if (want === 'user' || want === 'probe') {
     // With no room for EV_ERROR entries, a refused change fails the call (EINVAL: no such filter).
     const r = yield* u.kevent(kq, [EV_SET(WAKE_IDENT, EVFILT_USER, EV_ADD | EV_CLEAR)], 0);
@@ -60,7 +61,6 @@ function* wake_setup(u: Libc, kq: number, want: Mechanism | 'probe'): UGen<{ mec
     if (want === 'user') u.expect(!refused, 'EV_ADD of EVFILT_USER to succeed (this scenario needs netbsd-modern)');
     if (!refused) return { mech: 'user', pipe: [] };
   }
-  if (want === 'ktickle') return { mech: 'ktickle', pipe: [] };
   if (want === 'probe') {
     // A probing tickle: the next kevent return clears it (a poll returns 0 or, on v1, EINTR).
     const t = yield* u.ioctl(kq, 'KTICKLE');
@@ -92,7 +92,7 @@ function* waker(w: Libc, kq: number, mech: Mechanism, pipe: readonly number[], m
   }
 }
 
-function* server(u: Libc, want: Mechanism | 'probe'): UGen {
+function* server(u: Libc, want: Want): UGen {
   const socks: number[] = [];
   for (const port of PORTS) {
     const so = (yield* u.socket()).ret;
@@ -156,7 +156,7 @@ function* server(u: Libc, want: Mechanism | 'probe'): UGen {
   yield* u.close(kq);
 }
 
-export function wakeupScenario(want: Mechanism | 'probe', summary: string, description: string): ScenarioDef {
+export function wakeupScenario(want: Want, summary: string, description: string): ScenarioDef {
   return defineScenario({
     summary,
     description,

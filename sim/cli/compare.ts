@@ -4,7 +4,7 @@
  *
  * The scenario decides the mechanism: `wakeup-compare` probes at run time (EVFILT_USER, else
  * the ktickle ioctl, else a pipe), so one scenario maps onto a mechanism per build; the fixed
- * scenarios (wakeup-pipe, ktickle-race, wakeup-evfilt-user) compare one mechanism across
+ * scenarios (wakeup-pipe, wakeup-evfilt-user) compare one mechanism across
  * builds. Each build runs `--runs` times: the undisturbed schedule, then seeds 1, 2, ...
  *
  *   register_compare(prog)   add the command to the CLI program
@@ -56,7 +56,7 @@ export async function cmd_compare(ref: string, o: CompareFlags): Promise<number>
       const m = wakeup_measure(r);
       if (!m) {
         throw new CompareError(
-          `scenario '${scenario.name}' logs no complete 'wakeup:' markers: compare needs a wake-up scenario (wakeup-compare, wakeup-pipe, wakeup-evfilt-user, ktickle-race)`,
+          `scenario '${scenario.name}' logs no complete 'wakeup:' markers: compare needs a wake-up scenario (wakeup-compare, wakeup-pipe, wakeup-evfilt-user)`,
         );
       }
       measured.push(m);
@@ -93,7 +93,7 @@ export function register_compare(prog: Command): void {
   prog
     .command('compare')
     .description('run a wake-up scenario on several builds and compare what the wake-up cost, measured from the traces')
-    .argument('<scenario>', 'a wake-up scenario: wakeup-compare (mechanism probed per build), wakeup-pipe, wakeup-evfilt-user, ktickle-race')
+    .argument('<scenario>', 'a wake-up scenario: wakeup-compare (mechanism probed per build), wakeup-pipe, wakeup-evfilt-user')
     .requiredOption('--builds <builds>', 'comma-separated kernel builds')
     .option('--platform <platform>', 'platform (port)', 'i386')
     .option('--runs <n>', 'runs per build: the undisturbed schedule, then seeds 1..n-1', '20')
