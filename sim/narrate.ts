@@ -73,6 +73,8 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
     case 'violation':
       return `VIOLATION of ${ev.invariant}: ${ev.message}`;
     case 'ktickle':
+      // Every kevent return on a ktickle build says so; only the verbose narration shows it.
+      if (ev.op === 'return' && !opts.verbose) return null;
       return `ktickle ${ev.op} on kq ${ev.kq} (kq_count ${ev.kq_count}): ${ev.why}`;
   }
 }

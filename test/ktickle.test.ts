@@ -6,10 +6,12 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { jsonl_run } from '../sim/jsonl.ts';
 import { narrate_run } from '../sim/narrate.ts';
 import type { RunResult } from '../sim/runner.ts';
 import { scenario_load } from '../sim/scenario.ts';
 import { BUILDS, BuildError, build_parse, kern_version_at_least } from '../src/builds.ts';
+import { macppc } from '../src/machine/platform.ts';
 import { eventsOf, run, verdict } from './helpers/run.ts';
 
 const race = await scenario_load('ktickle-race');
@@ -85,8 +87,17 @@ describe('tickle-eintr-only-when-idle', () => {
     }
   });
 
-  test.prop([fc.integer({ min: 0, max: 0xffffffff })], { numRuns: 60 })('should hold for v2 on pseudo-random interleavings', (seed) => {
-    expect(verdict(run(race, { build: 'netbsd-4.0+ktickle-v2', seed }))).toBe('done');
+  test.prop([fc.integer({ min: 0, max: 0xffffffff }), fc.boolean()], { numRuns: 60 })(
+    'should hold for v2 on pseudo-random interleavings, on both platforms',
+    (seed, ppc) => {
+      expect(verdict(run(race, { build: 'netbsd-4.0+ktickle-v2', seed, ...(ppc ? { platform: macppc } : {}) }))).toBe('done');
+    },
+  );
+
+  test.prop([fc.integer({ min: 0, max: 0xffffffff })], { numRuns: 20 })('should replay a seeded run byte for byte from its schedule', (seed) => {
+    const first = run(race, { build: 'netbsd-4.0+ktickle-v1', seed });
+    const again = run(race, { build: 'netbsd-4.0+ktickle-v1', schedule: first.schedule });
+    expect(jsonl_run(again)).toBe(jsonl_run(first).replace(`seed ${seed}`, `replay ${first.schedule}`));
   });
 });
 
