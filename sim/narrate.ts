@@ -88,6 +88,10 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
       return `kc ${ev.kc}${ev.kn ? ` (knote ${ev.kn}'s)` : ''} goes back to kc_pool in ${ev.by}`;
     case 'kcont-kthread':
       return `the kcont kthread wakes (${ev.status}): ${ev.why}; it drains kcq_process_ctxt at KC_IPL_DEFER_PROCESS`;
+    case 'ktickle':
+      // Every kevent return on a ktickle build says so; only the verbose narration shows it.
+      if (ev.op === 'return' && !opts.verbose) return null;
+      return `ktickle ${ev.op} on kq ${ev.kq} (kq_count ${ev.kq_count}): ${ev.why}`;
   }
 }
 

@@ -16,7 +16,7 @@
  * would fail to link (kern_event.c would call kcont_run and use kc_pool): refused.
  */
 
-export type BaseName = 'netbsd-2.0';
+export type BaseName = 'netbsd-2.0' | 'netbsd-4.0' | 'netbsd-modern';
 
 export type PatchName =
   | 'mutant-lost-wakeup'
@@ -28,7 +28,11 @@ export type PatchName =
   | 'kcont-run-one'
   | 'mutant-kc-autofree'
   | 'mutant-kcont-inverted-ipl'
-  | 'mutant-kc-leak';
+  | 'mutant-kc-leak'
+  | 'ktickle-v1'
+  | 'ktickle-v2'
+  | 'mutant-tickle-no-wakeup'
+  | 'mutant-tickle-sticky';
 
 /** Kernel options (config(8)) a build can carry. */
 export type OptionName = 'KCONT';
@@ -36,10 +40,17 @@ export type OptionName = 'KCONT';
 export interface OptionInfo {
   readonly name: OptionName;
   readonly description: string;
+  /** The releases whose tree has the option. */
+  readonly bases: readonly BaseName[];
 }
 
 export const OPTIONS: readonly OptionInfo[] = [
-  { name: 'KCONT', description: 'kcont(9): continuations, their soft interrupts and the kcont kthread (sys/kern/kern_kcont.c)' },
+  {
+    name: 'KCONT',
+    description: 'kcont(9): continuations, their soft interrupts and the kcont kthread (sys/kern/kern_kcont.c)',
+    // kern_kcont.c was in the tree from 2004 into the 5.0 development cycle.
+    bases: ['netbsd-2.0', 'netbsd-4.0'],
+  },
 ];
 
 export interface BaseInfo {
@@ -63,6 +74,8 @@ export interface PatchInfo {
 
 export const BASES: readonly BaseInfo[] = [
   { name: 'netbsd-2.0', description: 'NetBSD 2.0: kern_event.c 1.19, spl-protected kqueue on a uniprocessor' },
+  { name: 'netbsd-4.0', description: 'NetBSD 4.0: kern_event.c 1.41 (Oct 2007), kq_lock simple_lock + splsched, KQ_SLEEP' },
+  { name: 'netbsd-modern', description: 'NetBSD 10 era: EVFILT_USER (kern_event.c 1.108+), EV_DISPATCH, EV_RECEIPT, f_touch' },
 ];
 
 export const PATCHES: readonly PatchInfo[] = [
@@ -132,6 +145,32 @@ export const PATCHES: readonly PatchInfo[] = [
     bases: ['netbsd-2.0'],
     requires: ['kcont-knote'],
   },
+  {
+    name: 'ktickle-v1',
+    description: "Antti Kantee's first ktickle: a tickle is returned as EINTR even when real events are pending",
+    mutant: false,
+    bases: ['netbsd-4.0'],
+  },
+  {
+    name: 'ktickle-v2',
+    description: 'ktickle v2 (tech-kern, 2007-10-25): a kqueue ioctl wakes kevent, which returns EINTR if nothing is pending',
+    mutant: false,
+    bases: ['netbsd-4.0'],
+  },
+  {
+    name: 'mutant-tickle-no-wakeup',
+    description: 'the tickle ioctl sets KQ_TICKLED but forgets kqueue_wakeup: a sleeping kevent never hears it',
+    mutant: true,
+    bases: ['netbsd-4.0'],
+    requires: ['ktickle-v2'],
+  },
+  {
+    name: 'mutant-tickle-sticky',
+    description: 'kqueue_scan forgets to clear KQ_TICKLED when it returns the tickle as EINTR',
+    mutant: true,
+    bases: ['netbsd-4.0'],
+    requires: ['ktickle-v2'],
+  },
 ];
 
 export interface Build {
@@ -144,6 +183,14 @@ export interface Build {
   option(name: OptionName): boolean;
 }
 
+/** Bases in release order: `kern_version_at_least` compares positions in this list. */
+const BASE_ORDER: readonly BaseName[] = ['netbsd-2.0', 'netbsd-4.0', 'netbsd-modern'];
+
+/** Whether the build's kernel is `base` or later (for code that changed between releases). */
+export function kern_version_at_least(build: Build, base: BaseName): boolean {
+  return BASE_ORDER.indexOf(build.base) >= BASE_ORDER.indexOf(base);
+}
+
 /**
  * The builds `kqsim list` shows: every base alone, with each patch that applies to it (on
  * top of the patches it requires), and each base with each option added.
@@ -151,7 +198,7 @@ export interface Build {
 export const BUILDS: readonly string[] = BASES.flatMap((b) => [
   b.name,
   ...PATCHES.filter((p) => p.bases.includes(b.name)).map((p) => [b.name, ...(p.requires ?? []), p.name].join('+')),
-  ...OPTIONS.map((o) => `${b.name}/${o.name}`),
+  ...OPTIONS.filter((o) => o.bases.includes(b.name)).map((o) => `${b.name}/${o.name}`),
 ]);
 
 export class BuildError extends Error {
@@ -178,19 +225,21 @@ export function build_parse(name: string): Build {
     if (patches.includes(p.name)) throw new BuildError(`patch '${pn}' named twice in build '${name}'`);
     patches.push(p.name);
   }
+  if (patches.includes('ktickle-v1') && patches.includes('ktickle-v2'))
+    throw new BuildError(`ktickle-v1 and ktickle-v2 are two versions of one patch: pick one`);
   const set = new Set<PatchName>(patches);
   for (const p of patches) {
     for (const r of PATCHES.find((x) => x.name === p)?.requires ?? []) {
       if (!set.has(r)) throw new BuildError(`patch '${p}' in build '${name}' is written against '${r}': use ${[base.name, r, p].join('+')}`);
     }
   }
-  const options = build_options(name, patches, optionTokens);
+  const options = build_options(name, base.name, patches, optionTokens);
   const optset = new Set<OptionName>(options);
   return { name, base: base.name, patches, has: (p) => set.has(p), options, option: (o) => optset.has(o) };
 }
 
 /** Options implied by the patches, then each `/X` or `/-X` in order; checks what patches need. */
-function build_options(name: string, patches: readonly PatchName[], tokens: readonly string[]): OptionName[] {
+function build_options(name: string, base: BaseName, patches: readonly PatchName[], tokens: readonly string[]): OptionName[] {
   const on = new Set<OptionName>();
   for (const p of patches) for (const o of PATCHES.find((x) => x.name === p)?.implies ?? []) on.add(o);
   for (const tok of tokens) {
@@ -201,6 +250,7 @@ function build_options(name: string, patches: readonly PatchName[], tokens: read
         `unknown kernel option '${tok}' in build '${name}': options are ${OPTIONS.map((x) => x.name).join(', ')} (write /X to add, /-X to remove)`,
       );
     }
+    if (!o.bases.includes(base)) throw new BuildError(`kernel option '${o.name}' does not exist in ${base} (it does in ${o.bases.join(', ')})`);
     if (remove) on.delete(o.name);
     else on.add(o.name);
   }

@@ -79,6 +79,12 @@ export interface TraceKinds {
   'kcont-free': { kc: number; kn: number; by: string };
   /** The kcont kthread returned from its sleep (`status` 0 = woken, EWOULDBLOCK = the hz poll). */
   'kcont-kthread': { status: string; why: string };
+  /**
+   * ktickle (netbsd-4.0+ktickle-v1/v2): `tickle` the ioctl set KQ_TICKLED; `eintr` kqueue_scan
+   * decided to return the tickle as EINTR, with `kq_count` events queued at that moment;
+   * `clear` the scan cleared KQ_TICKLED on its way out; `return` the scan returns.
+   */
+  ktickle: { op: 'tickle' | 'eintr' | 'clear' | 'return'; kq: number; kq_count: number; why: string };
 }
 
 export type TraceKind = keyof TraceKinds;

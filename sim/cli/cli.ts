@@ -4,6 +4,7 @@
  *   kqsim list                      builds, platforms, scenarios and invariants
  *   kqsim run <scenario> [...]      one narrated (or JSON-lines) run; last line `schedule: S`
  *   kqsim replay <scenario> --schedule S    the same run again, byte for byte
+ *   kqsim compare <scenario> --builds A,B,C   wake-up cost per build (sim/cli/compare.ts)
  *   kqsim demo                      the narrated demo that `npm start` runs
  *
  * Exit codes: 0 every expectation and invariant held; 1 a violation, panic or deadlock
@@ -21,6 +22,7 @@ import { RunInputError, type RunResult, run_scenario } from '../runner.ts';
 import { ScenarioError, scenario_list, scenario_load } from '../scenario.ts';
 import { ScheduleError } from '../schedule.ts';
 import { KQSIM_VERSION } from '../version.ts';
+import { register_compare } from './compare.ts';
 
 /** Bad input: reported as one line, exit 2. */
 class UsageError extends Error {
@@ -197,6 +199,8 @@ function program(): Command {
     .action(async (ref, o) => {
       process.exitCode = await cmd_run(ref, o as RunFlags);
     });
+
+  register_compare(prog);
 
   prog
     .command('demo')

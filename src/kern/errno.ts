@@ -23,6 +23,7 @@ export const EWOULDBLOCK = EAGAIN;
 export const ENOTSOCK = 38;
 export const EADDRINUSE = 48;
 export const ENOTCONN = 57;
+export const ENAMETOOLONG = 63;
 /** Kernel-internal: restart the syscall (never seen by user code). */
 export const ERESTART = -1;
 /** Kernel-internal: return to user without touching the result registers. */
@@ -50,6 +51,7 @@ const NAMES: Readonly<Record<number, string>> = {
   [ENOTSOCK]: 'ENOTSOCK',
   [EADDRINUSE]: 'EADDRINUSE',
   [ENOTCONN]: 'ENOTCONN',
+  [ENAMETOOLONG]: 'ENAMETOOLONG',
   [ERESTART]: 'ERESTART',
   [EJUSTRETURN]: 'EJUSTRETURN',
 };

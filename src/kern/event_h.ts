@@ -11,8 +11,12 @@ export const EVFILT_VNODE = 3;
 export const EVFILT_PROC = 4;
 export const EVFILT_SIGNAL = 5;
 export const EVFILT_TIMER = 6;
-/** Filters registered later with kfilter_register(9) get numbers from here up. */
+/** Filters registered later with kfilter_register(9) get numbers from here up (2.0 and 4.0). */
 export const EVFILT_SYSCOUNT = 7;
+/* Modern NetBSD (event.h 1.39+): EVFILT_FS 7, EVFILT_USER 8, EVFILT_EMPTY 9 (FS and EMPTY not modelled). */
+export const EVFILT_FS = 7;
+export const EVFILT_USER = 8;
+export const EVFILT_EMPTY = 9;
 
 export const EV_ADD = 0x0001;
 export const EV_DELETE = 0x0002;
@@ -20,6 +24,10 @@ export const EV_ENABLE = 0x0004;
 export const EV_DISABLE = 0x0008;
 export const EV_ONESHOT = 0x0010;
 export const EV_CLEAR = 0x0020;
+/** Modern: report every change as an EV_ERROR entry, data 0 on success. */
+export const EV_RECEIPT = 0x0040;
+/** Modern: disable the knote after each delivery. */
+export const EV_DISPATCH = 0x0080;
 /** Bits reserved for the kernel: stripped from every change on entry. */
 export const EV_SYSFLAGS = 0xf000;
 /** Kernel-internal: a knote registered by NOTE_TRACK on a new child. */
@@ -42,6 +50,18 @@ export const NOTE_CHILD = 0x00000004;
 
 /* EVFILT_SIGNAL: the hint knote() passes from psignal (kernel-internal) */
 export const NOTE_SIGNAL = 0x08000000;
+
+/*
+ * EVFILT_USER (modern event.h): on input the top two bits of fflags say how the low 24 bits
+ * update the stored fflags; on output only the stored low 24 bits are returned.
+ */
+export const NOTE_FFNOP = 0x00000000;
+export const NOTE_FFAND = 0x40000000;
+export const NOTE_FFOR = 0x80000000;
+export const NOTE_FFCOPY = 0xc0000000;
+export const NOTE_FFCTRLMASK = 0xc0000000;
+export const NOTE_FFLAGSMASK = 0x00ffffff;
+export const NOTE_TRIGGER = 0x01000000;
 
 /* knote kn_status bits */
 export const KN_ACTIVE = 0x01;
@@ -67,7 +87,17 @@ export function EV_SET(ident: number, filter: number, flags: number, fflags = 0,
   return { ident, filter, flags, fflags, data, udata };
 }
 
-const FILTER_NAMES = ['EVFILT_READ', 'EVFILT_WRITE', 'EVFILT_AIO', 'EVFILT_VNODE', 'EVFILT_PROC', 'EVFILT_SIGNAL', 'EVFILT_TIMER'];
+const FILTER_NAMES = [
+  'EVFILT_READ',
+  'EVFILT_WRITE',
+  'EVFILT_AIO',
+  'EVFILT_VNODE',
+  'EVFILT_PROC',
+  'EVFILT_SIGNAL',
+  'EVFILT_TIMER',
+  'EVFILT_FS',
+  'EVFILT_USER',
+];
 
 export function filter_name(filter: number): string {
   return FILTER_NAMES[filter] ?? `filter ${filter}`;
@@ -80,6 +110,8 @@ const FLAG_NAMES: readonly [number, string][] = [
   [EV_DISABLE, 'EV_DISABLE'],
   [EV_ONESHOT, 'EV_ONESHOT'],
   [EV_CLEAR, 'EV_CLEAR'],
+  [EV_RECEIPT, 'EV_RECEIPT'],
+  [EV_DISPATCH, 'EV_DISPATCH'],
   [EV_FLAG1, 'EV_FLAG1'],
   [EV_ERROR, 'EV_ERROR'],
   [EV_EOF, 'EV_EOF'],

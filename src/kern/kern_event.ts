@@ -9,7 +9,8 @@
  *   kqueue_wakeup, kqueue_close, kqueue_kqfilter, kqueueops
  *   knote, KNOTE_ACTIVATE           a source reports a change to its klist
  *   knote_enqueue, knote_dequeue, knote_attach, knote_drop, knote_remove, knote_fdclose
- *   filt_kqueue, filt_proc*, filt_timer*, file_filtops, sys_kfilters
+ *   filt_kqueue, filt_proc*, filt_timer*, filt_user*, file_filtops, sys_kfilters
+ *   kqueue_ioctl                    KFILTER_BYFILTER, KFILTER_BYNAME, and the ktickle ioctl
  *
  * Build `kcont-knote` (Pavel Cahyna, 2004; options KCONT): every knote carries a kcont,
  * kn_kcont, and KNOTE_ACTIVATE and EV_ENABLE run it instead of queueing the knote. The
@@ -19,26 +20,38 @@
  * Locking is the 1.19 uniprocessor design: spl only (kq_lock is a no-op simple_lock on UP
  * and is not modelled). knote() runs at whatever IPL its caller is at; only the queue
  * operations themselves raise to splsched.
+ *
+ * Later builds change it at the exact places (src/builds.ts):
+ *   netbsd-4.0 (1.41)      kq_lock taken at spl0 by the ktickle code is a preemption point
+ *   +ktickle-v1/v2         KQ_TICKLED: an ioctl wakes kevent, which returns EINTR
+ *   netbsd-modern          EVFILT_USER with f_touch, EV_DISPATCH, EV_RECEIPT
  */
+import { kern_version_at_least } from '../builds.ts';
 import { KASSERT, type KGen } from '../machine/machine.ts';
 import { splclock, splsched, splx } from '../machine/spl.ts';
 import type { KeventOut } from '../trace.ts';
-import { EACCES, EBADF, EINTR, EINVAL, EMFILE, ENOENT, ENOMEM, ENOTTY, ENXIO, ERESTART, ESRCH, EWOULDBLOCK } from './errno.ts';
+import { EACCES, EBADF, EFAULT, EINTR, EINVAL, EMFILE, ENAMETOOLONG, ENOENT, ENOMEM, ENOTTY, ENXIO, ERESTART, ESRCH, EWOULDBLOCK } from './errno.ts';
 import {
   EV_ADD,
   EV_CLEAR,
   EV_DELETE,
   EV_DISABLE,
+  EV_DISPATCH,
   EV_ENABLE,
   EV_EOF,
   EV_ERROR,
   EV_FLAG1,
   EV_ONESHOT,
+  EV_RECEIPT,
   EV_SYSFLAGS,
+  EVFILT_AIO,
+  EVFILT_EMPTY,
+  EVFILT_FS,
   EVFILT_PROC,
   EVFILT_READ,
   EVFILT_SIGNAL,
   EVFILT_TIMER,
+  EVFILT_USER,
   EVFILT_VNODE,
   EVFILT_WRITE,
   filter_name,
@@ -51,11 +64,17 @@ import {
   KQ_NEVENTS,
   NOTE_CHILD,
   NOTE_EXIT,
+  NOTE_FFAND,
+  NOTE_FFCOPY,
+  NOTE_FFCTRLMASK,
+  NOTE_FFLAGSMASK,
+  NOTE_FFOR,
   NOTE_FORK,
   NOTE_PCTRLMASK,
   NOTE_PDATAMASK,
   NOTE_TRACK,
   NOTE_TRACKERR,
+  NOTE_TRIGGER,
   status_name,
 } from './event_h.ts';
 import { hzto, mstohz, tick_us, time_us } from './kern_clock.ts';
@@ -73,6 +92,11 @@ export interface Filterops {
   f_attach(k: Kernel, kn: Knote): number;
   f_detach(k: Kernel, kn: Knote): void;
   f_event(k: Kernel, kn: Knote, hint: number): KGen<boolean>;
+  /**
+   * Modern only (FreeBSD's and NetBSD 1.108's f_touch): EVENT_REGISTER applies a later change
+   * to an existing knote; EVENT_PROCESS fills in the kevent the scan copies out.
+   */
+  f_touch?(k: Kernel, kn: Knote, kev: Kevent, type: 'EVENT_REGISTER' | 'EVENT_PROCESS'): void;
 }
 
 export class Knote {
@@ -85,6 +109,8 @@ export class Knote {
   kn_hook: unknown = null;
   /** kcont-knote: the continuation KNOTE_ACTIVATE runs (kq_func for every kqueue knote). */
   kn_kcont: Kc | null = null;
+  /** EVFILT_USER: 1 while the user event is triggered (kn_hookid in the kernel). */
+  kn_hookid = 0;
 
   constructor(
     /** A serial number for the trace; the kernel would print the address. */
@@ -104,6 +130,8 @@ export class Knote {
 /** kq_state bits. */
 export const KQ_SELECT = 0x01;
 export const KQ_SLEEP = 0x02;
+/** ktickle: a tickle ioctl arrived and no kevent return has consumed it yet. */
+export const KQ_TICKLED = 0x04;
 
 export class Kqueue implements WaitChannel {
   /** The queue of active knotes (TAILQ), scan markers included. */
@@ -355,9 +383,7 @@ export const kqueueops: Fileops = {
     return { error: ENXIO, written: 0 };
   },
   fo_kqfilter: kqueue_kqfilter,
-  *fo_ioctl() {
-    return ENOTTY;
-  },
+  fo_ioctl: kqueue_ioctl,
   fo_close: kqueue_close,
 };
 
@@ -398,7 +424,10 @@ export function* sys_kevent(
     for (const kevp of chunk) {
       kevp.flags &= ~EV_SYSFLAGS;
       const error = yield* kqueue_register(k, kq, kevp);
-      if (error === 0) continue;
+      // Modern: EV_RECEIPT reports a change that succeeded as an EV_ERROR entry with data 0;
+      // with no room left the call ends there, successfully, leaving later changes undone.
+      const receipt = error === 0 && (kevp.flags & EV_RECEIPT) !== 0 && kern_version_at_least(k.build, 'netbsd-modern');
+      if (error === 0 && !receipt) continue;
       if (nevents === 0) return { error, retval: 0 };
       kevp.flags = EV_ERROR;
       kevp.data = error;
@@ -454,6 +483,10 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
       }
       kn = created;
       kn_trace(k, kn, 'attach', 'registered by EV_ADD');
+    } else if (kn.kn_fop?.f_touch) {
+      // Modern: a filter with f_touch decides itself what a later change means (EVFILT_USER).
+      kn.kn_fop.f_touch(k, kn, kev, 'EVENT_REGISTER');
+      kn.kn_kevent.udata = kev.udata;
     } else {
       // Later changes replace the saved filter values and udata only; a filter that
       // already fired is not reset, and flags such as EV_ONESHOT are not refreshed.
@@ -469,6 +502,14 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
     (kn as Knote).kn_fop?.f_detach(k, kn as Knote);
     yield* knote_drop(k, kn as Knote, fdp, 'EV_DELETE');
     return 0;
+  } else if (kn?.kn_fop?.f_touch) {
+    // Modern: every change to an existing knote reaches f_touch, not only EV_ADD
+    // (EVFILT_USER's NOTE_TRIGGER comes with flags 0); then the event is re-evaluated.
+    kn.kn_kevent.udata = kev.udata;
+    kn.kn_fop.f_touch(k, kn, kev, 'EVENT_REGISTER');
+    const s = splsched(k.m);
+    if (yield* kn.kn_fop.f_event(k, kn, 0)) yield* KNOTE_ACTIVATE(k, kn);
+    yield* splx(k.m, s, 'kqueue_register:splx');
   }
   KASSERT(kn !== undefined, 'kqueue_register: knote found or created');
 
@@ -502,8 +543,48 @@ function timeout_usec(k: Kernel, ts: Timespec): number | undefined {
   return sec * 1_000_000 + usec;
 }
 
-function copy_kevent(kn: Knote): Kevent {
-  return { ...kn.kn_kevent };
+/** EV_DISPATCH exists only on the modern build; older kernels keep the bit but ignore it. */
+function dispatch(k: Kernel, kn: Knote): boolean {
+  return (kn.kn_kevent.flags & EV_DISPATCH) !== 0 && kern_version_at_least(k.build, 'netbsd-modern');
+}
+
+function copy_kevent(k: Kernel, kn: Knote): Kevent {
+  const kev = { ...kn.kn_kevent };
+  kn.kn_fop?.f_touch?.(k, kn, kev, 'EVENT_PROCESS');
+  return kev;
+}
+
+/* ---------------------------------------------------------------- ktickle (4.0 patch) */
+
+function ktickle(k: Kernel): boolean {
+  return k.build.has('ktickle-v1') || k.build.has('ktickle-v2');
+}
+
+function tickle_trace(k: Kernel, kq: Kqueue, op: 'tickle' | 'eintr' | 'clear' | 'return', why: string): void {
+  k.bus.emit('ktickle', { op, kq: kq.kq_serial, kq_count: kq.kq_count, why });
+}
+
+/*
+ * Every return from kqueue_scan goes through here. With ktickle the patch clears KQ_TICKLED
+ * under kq_lock "as we are returning", so a tickle is consumed by whichever return comes
+ * next, with or without real events. In 1.41 this simple_lock is taken at spl0, where an
+ * interrupt can still arrive: the lock and unlock are preemption points.
+ */
+function* kqueue_scan_return(
+  k: Kernel,
+  kq: Kqueue,
+  r: { error: number; retval: number },
+  tickle_eintr: boolean,
+): KGen<{ error: number; retval: number }> {
+  if (!ktickle(k)) return r;
+  yield 'kqueue_scan:simple_lock';
+  if (!(tickle_eintr && k.build.has('mutant-tickle-sticky'))) {
+    if (kq.kq_state & KQ_TICKLED) tickle_trace(k, kq, 'clear', tickle_eintr ? 'consumed by the EINTR return' : 'consumed by this return');
+    kq.kq_state &= ~KQ_TICKLED;
+  }
+  yield 'kqueue_scan:simple_unlock';
+  tickle_trace(k, kq, 'return', r.error ? `error ${r.error}` : `${r.retval} event(s)`);
+  return r;
 }
 
 export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timespec | null, out: Kevent[]): KGen<{ error: number; retval: number }> {
@@ -511,13 +592,14 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
   const p = curlwp(k).l_proc;
   let count = maxevents;
   let error = 0;
-  if (count === 0) return { error: 0, retval: 0 };
+  let tickle_eintr = false;
+  if (count === 0) return yield* kqueue_scan_return(k, kq, { error: 0, retval: 0 }, false);
 
   let timeout = 0; // ticks to sleep; 0 = forever, -1 = poll
   let deadline_us = 0;
   if (tsp) {
     const t = timeout_usec(k, tsp);
-    if (t === undefined) return { error: EINVAL, retval: 0 };
+    if (t === undefined) return yield* kqueue_scan_return(k, kq, { error: EINVAL, retval: 0 }, false);
     const s = splclock(k.m);
     deadline_us = time_us(k) + t;
     yield* splx(k.m, s, 'kqueue_scan:splx');
@@ -546,9 +628,28 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
     }
     let s = splsched(k.m);
     if (!k.build.has('mutant-lost-wakeup')) empty = kq.kq_count === 0;
+    /*
+     * ktickle-v1. Antti Kantee's first patch is not archived; all we know is his account of
+     * its bug: "a tickle [was] returned even if there were real events pending". The
+     * smallest change from v2 with that bug is v2's own test moved one level up, before
+     * kq_count is looked at: the flag is tested as soon as the lock is held, so a tickle
+     * wins over whatever is queued. v2 moved it into the `kq_count == 0` branch.
+     */
+    if (k.build.has('ktickle-v1') && kq.kq_state & KQ_TICKLED) {
+      error = EINTR;
+      tickle_eintr = true;
+      tickle_trace(k, kq, 'eintr', 'v1 tests KQ_TICKLED before kq_count');
+      yield* splx(k.m, s, 'kqueue_scan:splx');
+      break;
+    }
     if (empty) {
       if (timeout < 0) {
         error = EWOULDBLOCK;
+      } else if (k.build.has('ktickle-v2') && kq.kq_state & KQ_TICKLED) {
+        // ktickle-v2: tickled and nothing pending, so return EINTR instead of sleeping.
+        error = EINTR;
+        tickle_eintr = true;
+        tickle_trace(k, kq, 'eintr', 'tickled and nothing queued: EINTR instead of sleeping');
       } else {
         kq.kq_state |= KQ_SLEEP;
         error = yield* ltsleep(k, kq, true, 'kqread', timeout);
@@ -582,7 +683,7 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
         kn_trace(k, kn, 'skip', 'no longer true when re-checked');
         continue;
       }
-      staged.push(copy_kevent(kn));
+      staged.push(copy_kevent(k, kn));
       kn_trace(k, kn, 'deliver', `copied out to pid ${p.p_pid}`);
       if (oneshot) {
         kn.kn_status &= ~KN_QUEUED;
@@ -593,6 +694,11 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
       } else if (kn.kn_kevent.flags & EV_CLEAR) {
         kn.kn_kevent.data = 0;
         kn.kn_kevent.fflags = 0;
+        kn.kn_status &= ~(KN_QUEUED | KN_ACTIVE);
+      } else if (dispatch(k, kn)) {
+        // Modern EV_DISPATCH: disabled after each delivery until EV_ENABLE. NetBSD tests
+        // it after EV_CLEAR, so EV_CLEAR|EV_DISPATCH is only cleared, never disabled.
+        kn.kn_status |= KN_DISABLED;
         kn.kn_status &= ~(KN_QUEUED | KN_ACTIVE);
       } else {
         // Level-triggered: back on the tail, behind the marker, for the next scan.
@@ -612,7 +718,7 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
     break;
   }
   out.push(...staged);
-  return { error, retval: maxevents - count };
+  return yield* kqueue_scan_return(k, kq, { error, retval: maxevents - count }, tickle_eintr);
 }
 
 /* ---------------------------------------------------------------- filters */
@@ -734,11 +840,62 @@ const timer_filtops: Filterops = {
 };
 
 /*
+ * EVFILT_USER (modern; NetBSD kern_event.c 1.108+, read at 1.140, as FreeBSD's filt_user*):
+ * a knote attached to nothing, triggered by a later kevent change carrying NOTE_TRIGGER.
+ * kn_hookid says whether it is triggered; the low 24 bits of fflags are a word the changes
+ * update (FFAND, FFOR, FFCOPY) and the scan reports, with data = the last change's data.
+ */
+function filt_userattach(_k: Kernel, kn: Knote): number {
+  // XXX as in the kernel: attach tests kn_fflags, which kqueue_register has just zeroed, so
+  // EV_ADD|NOTE_TRIGGER does not trigger, and the add's fflags stay in kn_sfflags unmasked.
+  kn.kn_hookid = kn.kn_kevent.fflags & NOTE_TRIGGER ? 1 : 0;
+  return 0;
+}
+
+function* filt_user(_k: Kernel, kn: Knote, _hint: number): KGen<boolean> {
+  return kn.kn_hookid !== 0;
+}
+
+function filt_usertouch(_k: Kernel, kn: Knote, kev: Kevent, type: 'EVENT_REGISTER' | 'EVENT_PROCESS'): void {
+  if (type === 'EVENT_REGISTER') {
+    if (kev.fflags & NOTE_TRIGGER) kn.kn_hookid = 1;
+    const ffctrl = (kev.fflags & NOTE_FFCTRLMASK) >>> 0;
+    const ffl = (kev.fflags & NOTE_FFLAGSMASK) >>> 0;
+    if (ffctrl === NOTE_FFAND) kn.kn_sfflags = (kn.kn_sfflags & ffl) >>> 0;
+    else if (ffctrl === NOTE_FFOR) kn.kn_sfflags = (kn.kn_sfflags | ffl) >>> 0;
+    else if (ffctrl === NOTE_FFCOPY) kn.kn_sfflags = ffl;
+    kn.kn_sdata = kev.data;
+    // A change carrying EV_CLEAR resets the trigger too (FreeBSD).
+    if (kev.flags & EV_CLEAR) {
+      kn.kn_hookid = 0;
+      kn.kn_kevent.data = 0;
+      kn.kn_kevent.fflags = 0;
+    }
+    return;
+  }
+  kev.fflags = kn.kn_sfflags;
+  kev.data = kn.kn_sdata;
+  if (kn.kn_kevent.flags & EV_CLEAR) {
+    kn.kn_hookid = 0;
+    kn.kn_kevent.data = 0;
+    kn.kn_kevent.fflags = 0;
+  }
+}
+
+const user_filtops: Filterops = {
+  f_isfd: false,
+  f_attach: filt_userattach,
+  f_detach() {},
+  f_event: filt_user,
+  f_touch: filt_usertouch,
+};
+
+/*
  * The system filter table (sys_kfilters in the kernel), by EVFILT_*. EVFILT_AIO has NULL
  * ops: not implemented. A switch rather than an array built at load time, because
  * sig_filtops lives in kern_sig, which imports this module.
  */
-function kfilter_byfilter(_k: Kernel, filter: number): Filterops | null {
+function kfilter_byfilter(k: Kernel, filter: number): Filterops | null {
   switch (filter) {
     case EVFILT_READ:
     case EVFILT_WRITE:
@@ -750,7 +907,88 @@ function kfilter_byfilter(_k: Kernel, filter: number): Filterops | null {
       return sig_filtops;
     case EVFILT_TIMER:
       return timer_filtops;
+    case EVFILT_USER:
+      return kern_version_at_least(k.build, 'netbsd-modern') ? user_filtops : null;
     default:
       return null;
+  }
+}
+
+/* ---------------------------------------------------------------- kqueue ioctl */
+
+/** struct kfilter_mapping, the argument of KFILTER_BYFILTER and KFILTER_BYNAME. */
+export interface KfilterMapping {
+  name: string;
+  /** Size of the user's name buffer (KFILTER_BYFILTER), NUL included. */
+  len: number;
+  filter: number;
+}
+
+/** The longest filter name KFILTER_BYNAME copies in, NUL included. */
+export const KFILTER_MAXNAME = 256;
+
+/** The names in sys_kfilters. EVFILT_AIO has an entry (with NULL ops), so it has a name. */
+function kfilter_names(k: Kernel): readonly (readonly [number, string])[] {
+  const sys: [number, string][] = [
+    [EVFILT_READ, 'EVFILT_READ'],
+    [EVFILT_WRITE, 'EVFILT_WRITE'],
+    [EVFILT_AIO, 'EVFILT_AIO'],
+    [EVFILT_VNODE, 'EVFILT_VNODE'],
+    [EVFILT_PROC, 'EVFILT_PROC'],
+    [EVFILT_SIGNAL, 'EVFILT_SIGNAL'],
+    [EVFILT_TIMER, 'EVFILT_TIMER'],
+  ];
+  // Modern names EVFILT_FS and EVFILT_EMPTY too; kqsim models neither filter's ops.
+  if (kern_version_at_least(k.build, 'netbsd-modern'))
+    sys.push([EVFILT_FS, 'EVFILT_FS'], [EVFILT_USER, 'EVFILT_USER'], [EVFILT_EMPTY, 'EVFILT_EMPTY']);
+  return sys;
+}
+
+function is_mapping(arg: unknown): arg is KfilterMapping {
+  if (typeof arg !== 'object' || arg === null) return false;
+  const a = arg as Record<string, unknown>;
+  return typeof a.name === 'string' && typeof a.len === 'number' && typeof a.filter === 'number';
+}
+
+/*
+ * kqueue_ioctl: KFILTER_BYFILTER finds the name of a filter (ENOENT if none; ENAMETOOLONG,
+ * with the name cut to the buffer, if it does not fit in len bytes); KFILTER_BYNAME finds the
+ * filter of a name (ENOENT if none). A bad argument pointer is EFAULT; other commands ENOTTY.
+ * ktickle adds a third command; the archived diff lost its case label, kqsim calls it
+ * KTICKLE. Called at spl0 from process context.
+ */
+function* kqueue_ioctl(k: Kernel, fp: File, cmd: string, arg: unknown): KGen<number> {
+  const kq = fp.f_data as Kqueue;
+  switch (cmd) {
+    case 'KFILTER_BYFILTER': {
+      if (!is_mapping(arg)) return EFAULT;
+      const name = kfilter_names(k).find(([f]) => f === arg.filter)?.[1];
+      if (name === undefined) return ENOENT;
+      if (name.length + 1 > arg.len) {
+        arg.name = name.slice(0, Math.max(0, arg.len));
+        return ENAMETOOLONG;
+      }
+      arg.name = name;
+      return 0;
+    }
+    case 'KFILTER_BYNAME': {
+      if (!is_mapping(arg)) return EFAULT;
+      if (arg.name.length + 1 > KFILTER_MAXNAME) return ENAMETOOLONG;
+      const filter = kfilter_names(k).find(([, n]) => n === arg.name)?.[0];
+      if (filter === undefined) return ENOENT;
+      arg.filter = filter;
+      return 0;
+    }
+    case 'KTICKLE':
+      if (!ktickle(k)) return ENOTTY;
+      // 1.41 takes kq_lock here at spl0: an interrupt can still arrive around it.
+      yield 'kqueue_ioctl:simple_lock';
+      kq.kq_state |= KQ_TICKLED;
+      tickle_trace(k, kq, 'tickle', kq.kq_state & KQ_SLEEP ? 'a thread sleeps in kevent: wake it' : 'nobody sleeps in kevent: the flag waits');
+      yield 'kqueue_ioctl:simple_unlock';
+      if (!k.build.has('mutant-tickle-no-wakeup')) yield* kqueue_wakeup(k, kq);
+      return 0;
+    default:
+      return ENOTTY;
   }
 }

@@ -13,12 +13,13 @@ import { filter_name, flags_name, type Kevent } from './event_h.ts';
 import { hzto, time_us } from './kern_clock.ts';
 import { fd_getfile, sys_close } from './kern_descrip.ts';
 import { kevent_out, sys_kevent, sys_kqueue, type Timespec } from './kern_event.ts';
-import { exit1, fork1, sys_execve } from './kern_exit.ts';
+import { exit1, fork1, LwpExit, sys_execve } from './kern_exit.ts';
+import { lwp_create, lwp_exit, lwp_wait } from './kern_lwp.ts';
 import { CURSIG, NSIG, postsig, psignal, SIGKILL, sig_name } from './kern_sig.ts';
 import { ltsleep } from './kern_synch.ts';
 import type { Kernel, UserMain } from './kernel.ts';
 import { sys_bind, sys_sendto, sys_socket_udp } from './netinet.ts';
-import type { Proc, SigDisposition, WaitChannel } from './proc.ts';
+import type { Lwp, Proc, SigDisposition, WaitChannel } from './proc.ts';
 import { sys_pipe } from './sys_pipe.ts';
 import { sys_open_tty } from './tty.ts';
 import { sys_socketpair } from './uipc_socket.ts';
@@ -55,6 +56,8 @@ export class Libc {
   constructor(
     private readonly k: Kernel,
     readonly proc: Proc,
+    /** The lwp this view runs on: the process's first one unless made by lwp_create. */
+    private readonly lwp: Lwp = proc.l,
   ) {}
 
   get pid(): number {
@@ -70,7 +73,7 @@ export class Libc {
 
   private *syscall(name: string, args: string, body: () => KGen<Outcome>): Generator<Yield, SysResult, void> {
     const k = this.k;
-    const t = this.proc.l.thread;
+    const t = this.lwp.thread;
     for (;;) {
       yield `user:${name}`;
       t.userMode = false;
@@ -232,6 +235,47 @@ export class Libc {
     return yield* this.syscall('execve', '', function* () {
       yield* sys_execve(k);
       return { error: 0 };
+    });
+  }
+
+  /**
+   * ioctl(2). `cmd` is the kernel's name for the command (`KFILTER_BYNAME`, `KFILTER_BYFILTER`,
+   * `KTICKLE`); `arg` is what the pointer points to, updated in place as copyout would.
+   */
+  *ioctl(fd: number, cmd: string, arg: unknown = null): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('ioctl', `fd ${fd}, ${cmd}`, function* () {
+      const fp = fd_getfile(proc, fd);
+      if (!fp) return { error: EBADF };
+      return { error: yield* fp.f_ops.fo_ioctl(k, fp, cmd, arg) };
+    });
+  }
+
+  /**
+   * _lwp_create(2): another thread of this process, sharing its descriptors (and kqueues),
+   * running `body` with its own view. Returns the new lwp's id; wait for it with lwp_wait
+   * before the process exits.
+   */
+  *lwp_create(name: string, body: (u: Libc) => Generator<Yield, unknown, void>): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('_lwp_create', name, function* () {
+      const lid = yield* lwp_create(k, proc, name, function* (l) {
+        try {
+          yield* body(new Libc(k, proc, l));
+        } catch (e) {
+          if (!(e instanceof LwpExit || e instanceof ExpectationFailed)) throw e;
+        }
+        lwp_exit(k, l);
+      });
+      return { error: 0, ret: lid };
+    });
+  }
+
+  /** _lwp_wait(2): sleep until lwp `lid` of this process has exited. */
+  *lwp_wait(lid: number): Generator<Yield, SysResult, void> {
+    const { k, proc } = this;
+    return yield* this.syscall('_lwp_wait', `lid ${lid}`, function* () {
+      return { error: yield* lwp_wait(k, proc, lid) };
     });
   }
 

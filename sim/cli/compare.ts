@@ -1,0 +1,104 @@
+/*
+ * kqsim compare <scenario> --builds A,B,C: run one wake-up scenario on several builds and
+ * print, per build, what its wake-up mechanism cost, measured from the traces (sim/compare.ts).
+ *
+ * The scenario decides the mechanism: `wakeup-compare` probes at run time (EVFILT_USER, else
+ * the ktickle ioctl, else a pipe), so one scenario maps onto a mechanism per build; the fixed
+ * scenarios (wakeup-pipe, wakeup-evfilt-user) compare one mechanism across
+ * builds. Each build runs `--runs` times: the undisturbed schedule, then seeds 1, 2, ...
+ *
+ *   register_compare(prog)   add the command to the CLI program
+ *   cmd_compare(ref, opts)   the command; returns the exit code
+ *
+ * Exit 0 when every run held; 1 when some run ended in a violation, panic or deadlock
+ * (its schedule is printed); 2 for bad input.
+ */
+import type { Command } from '@commander-js/extra-typings';
+import { build_parse } from '../../src/builds.ts';
+import { PLATFORMS, platform_get } from '../../src/machine/platform.ts';
+import { type CompareRow, compare_summary, compare_table, type WakeupMeasure, wakeup_measure } from '../compare.ts';
+import { outcome_line } from '../narrate.ts';
+import { RunInputError, run_scenario } from '../runner.ts';
+import { scenario_load } from '../scenario.ts';
+
+export class CompareError extends RunInputError {}
+
+export interface CompareFlags {
+  builds: string;
+  platform: string;
+  runs: string;
+  json?: boolean;
+}
+
+export async function cmd_compare(ref: string, o: CompareFlags): Promise<number> {
+  const names = o.builds.split(',').map((s) => s.trim());
+  if (names.some((n) => n === '')) throw new CompareError(`--builds '${o.builds}' has an empty build name: give a comma-separated list`);
+  const builds = names.map(build_parse);
+  const platform = platform_get(o.platform);
+  if (!platform) throw new CompareError(`unknown platform '${o.platform}': valid platforms are ${PLATFORMS.map((p) => p.name).join(', ')}`);
+  if (!/^\d{1,4}$/.test(o.runs) || Number(o.runs) < 1 || Number(o.runs) > 1000)
+    throw new CompareError(`--runs '${o.runs}' is not a whole number from 1 to 1000`);
+  const runs = Number(o.runs);
+  const scenario = await scenario_load(ref);
+
+  const rows: CompareRow[] = [];
+  for (const build of builds) {
+    const measured: WakeupMeasure[] = [];
+    let failed = 0;
+    let first_failure: CompareRow['first_failure'];
+    for (let i = 0; i < runs; i++) {
+      const r = run_scenario({ scenario, build, platform, ...(i > 0 ? { seed: i } : {}) });
+      if (r.outcome.kind !== 'done') {
+        failed++;
+        first_failure ??= { verdict: outcome_line(r.outcome, r.steps, r.ticks), schedule: r.schedule };
+        continue;
+      }
+      const m = wakeup_measure(r);
+      if (!m) {
+        throw new CompareError(
+          `scenario '${scenario.name}' logs no complete 'wakeup:' markers: compare needs a wake-up scenario (wakeup-compare, wakeup-pipe, wakeup-evfilt-user)`,
+        );
+      }
+      measured.push(m);
+    }
+    rows.push({ build: build.name, runs, failed, ...(first_failure ? { first_failure } : {}), measured });
+  }
+
+  if (o.json) {
+    process.stdout.write(
+      `${JSON.stringify({ scenario: scenario.name, platform: platform.name, runs, builds: rows.map((r) => ({ ...compare_summary(r), first_failure: r.first_failure ?? null })) })}\n`,
+    );
+  } else {
+    const out = [
+      `kqsim compare: scenario ${scenario.name} on ${platform.name}, ${runs} run(s) per build (the undisturbed schedule, then seeds 1..${runs - 1})`,
+      "latency: from the waker's request (just before its wake syscall) to the server noticing; median (max) over the clean runs",
+      '',
+      compare_table(rows),
+    ];
+    for (const r of rows) {
+      if (r.first_failure) {
+        out.push(
+          '',
+          `${r.build}: ${r.failed} of ${r.runs} run(s) failed; first: ${r.first_failure.verdict}`,
+          `  replay: kqsim replay ${scenario.name} --build ${r.build} --platform ${platform.name} --schedule ${r.first_failure.schedule}`,
+        );
+      }
+    }
+    process.stdout.write(`${out.join('\n')}\n`);
+  }
+  return rows.some((r) => r.failed > 0) ? 1 : 0;
+}
+
+export function register_compare(prog: Command): void {
+  prog
+    .command('compare')
+    .description('run a wake-up scenario on several builds and compare what the wake-up cost, measured from the traces')
+    .argument('<scenario>', 'a wake-up scenario: wakeup-compare (mechanism probed per build), wakeup-pipe, wakeup-evfilt-user')
+    .requiredOption('--builds <builds>', 'comma-separated kernel builds')
+    .option('--platform <platform>', 'platform (port)', 'i386')
+    .option('--runs <n>', 'runs per build: the undisturbed schedule, then seeds 1..n-1', '20')
+    .option('--json', 'print one JSON object instead of the table')
+    .action(async (ref, o) => {
+      process.exitCode = await cmd_compare(ref, o as CompareFlags);
+    });
+}
