@@ -16,6 +16,7 @@ import { RecordingChooser, ReplayChooser, SeededChooser } from './choosers.ts';
 import { INVARIANTS, type Invariant } from './invariants.ts';
 import type { Scenario } from './scenario.ts';
 import { ScheduleError, schedule_decode, schedule_encode } from './schedule.ts';
+import { snapshot_watch } from './snapshot.ts';
 import { KQSIM_VERSION } from './version.ts';
 
 export interface RunSpec {
@@ -32,6 +33,8 @@ export interface RunSpec {
   readonly invariants?: readonly Invariant[];
   /** Called for every trace event as it happens (progress, live views). */
   readonly onEvent?: (ev: TraceEvent) => void;
+  /** Also put `state` snapshots on the trace (sim/snapshot.ts), for the HTML and Perfetto views. */
+  readonly snapshots?: boolean;
 }
 
 /** Replayable identity of a run: put on top of every trace so two traces can be compared. */
@@ -116,6 +119,9 @@ export function run_scenario(spec: RunSpec): RunResult {
       });
     }
   }
+
+  // Last subscriber: a snapshot follows the event that caused it, after every check saw that.
+  if (spec.snapshots) snapshot_watch(k);
 
   for (const p of sc.processes) k.proc_create(p.name, p.main, null, p.uid ?? 1000);
 

@@ -59,6 +59,12 @@ export interface TraceKinds {
   panic: { message: string };
   /** A named invariant failed: the run stops here. */
   violation: { invariant: string; message: string };
+  /**
+   * A snapshot of what a state pane shows (opt-in: RunSpec.snapshots), emitted after any
+   * event that changed it. Sections are plain data keyed by name so a new subsystem can add
+   * one without the viewers changing.
+   */
+  state: { sections: Readonly<Record<string, readonly string[]>> };
 }
 
 export type TraceKind = keyof TraceKinds;
