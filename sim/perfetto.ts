@@ -121,7 +121,7 @@ function kq_counts(ev: TraceEvent & { kind: 'state' }): Map<string, number> {
 export function perfetto_run(r: RunResult): string {
   const tracks = new Tracks();
   const out: Record_[] = [];
-  let ts = 0;
+  let ts = -1;
   let cpl: string | null = null;
   let counts = new Map<string, number>();
   const flowOpen = new Map<string, Record_[]>();
