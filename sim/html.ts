@@ -102,7 +102,8 @@ function stepped(r: RunResult): Stepped {
 
 export function html_side(r: RunResult): PageSide {
   const { positions, states, posOf, eventOf } = stepped(r);
-  const teach = teach_points(r.events).flatMap((t) => {
+  const platform = platform_get(r.header.platform);
+  const teach = teach_points(r.events, platform).flatMap((t) => {
     const pos = posOf.get(t.index);
     return pos === undefined ? [] : [{ pos, question: t.question, options: t.options, answer: t.answer, explain: t.explain }];
   });

@@ -5,13 +5,14 @@
  * happens next, from a few choices; the answer is revealed with an explanation of why,
  * built from the trace itself (what was pending, at which cpl, what happened later).
  *
- *   teach_points(events)     the questions for one run, in trace order
+ *   teach_points(events, platform)   the questions for one run, in trace order
  *   TeachPoint               { index, question, options, answer, explain }
  *
  * Deferrals are recognised generically: any event whose `op` or kind says it defers work
  * (a `softintr`, or e.g. a kcont event with op `defer`) is asked about, and its later run is
  * found by `deferral_run` below.
  */
+import { IPL_NAMES, type IplName, type IrqSource, type Platform } from '../src/machine/platform.ts';
 import type { TraceEvent } from '../src/trace.ts';
 
 export interface TeachPoint {
@@ -64,7 +65,8 @@ function arrange(truth: string, others: readonly string[], seq: number): { optio
 /** `who` runs at `cpl` just before the event: the question is asked from there. */
 function point(index: number, ev: TraceEvent, truth: string, others: readonly string[], explain: string, who = ev.ctx, cpl = ev.ipl): TeachPoint {
   const { options, answer } = arrange(truth, others, ev.seq);
-  return { index, question: `${who} is running at cpl ${cpl}. What happens next?`, options, answer, explain };
+  const now = who === 'idle' ? `The cpu is idle (cpl ${cpl}).` : `${who} is running at cpl ${cpl}.`;
+  return { index, question: `${now} What happens next?`, options, answer, explain };
 }
 
 function intr_point(events: readonly TraceEvent[], i: number, ev: TraceEvent & { kind: 'intr' }): TeachPoint {
@@ -84,7 +86,7 @@ function intr_point(events: readonly TraceEvent[], i: number, ev: TraceEvent & {
     i,
     ev,
     `the cpu takes the ${ev.src} interrupt over ${ev.over}`,
-    [`${ev.over} keeps running: the ${ev.src} interrupt is lost`, `${ev.over} keeps running until it returns to user mode, then ${ev.src} runs`],
+    [`nothing: the ${ev.src} interrupt is lost`, `${ev.over} goes on first; ${ev.src} waits until it sleeps or returns to user mode`],
     `${ev.src} was pending and the cpl (${before}) does not mask ${IPL_WORD(ev.src)}, so the cpu takes it at the first preemption point and raises the cpl to ${ev.ipl}; ${ev.over} resumes where it was when the handler returns.${waited}`,
     ev.over,
     before,
@@ -101,17 +103,26 @@ function deferral_run(events: readonly TraceEvent[], i: number, ev: Loose): { ev
   });
 }
 
-function deferral_point(events: readonly TraceEvent[], i: number, ev: Loose): TeachPoint {
+/** Does the platform's cpl named `ipl` hold off `src`? Undefined when it cannot tell. */
+function masks(p: Platform | undefined, ipl: string, src: string): boolean | undefined {
+  if (!p || !(IPL_NAMES as readonly string[]).includes(ipl)) return undefined;
+  return p.masks(p.cplOf(ipl as IplName), src as IrqSource);
+}
+
+function deferral_point(events: readonly TraceEvent[], i: number, ev: Loose, p: Platform | undefined): TeachPoint {
   const what = ev.kind === 'softintr' ? `the ${ev.src} soft interrupt` : `${ev.kind} ${String(ev.id ?? ev.kc ?? ev.name ?? '')}`.trim();
   const later = deferral_run(events, i, ev);
-  let explain: string;
-  if (!later) explain = `${what} was deferred and had not run yet when the run ended.`;
-  else if (later.ev.step <= ev.step + 1)
-    explain = `${what} was deferred, and ran at the very next preemption point (step ${later.ev.step}): the cpl (${ev.ipl}) did not hold it off.`;
-  else {
-    const level = ev.kind === 'softintr' ? IPL_WORD(String(ev.src)) : 'its level';
-    explain = `The cpl is ${ev.ipl}, which masks ${level}, so ${what} cannot run here: it stays pending and runs at step ${later.ev.step} in ${later.ev.ctx === 'idle' ? 'idle' : later.ev.ctx}, once the cpl dropped. Deferring keeps the work out of the higher-priority handler.`;
-  }
+  const where = later
+    ? ` It runs at step ${later.ev.step}${later.ev.kind === 'intr' ? `, over ${later.ev.over}` : ` in ${later.ev.ctx}`}.`
+    : ' It had not run yet when the run ended.';
+  const masked = ev.kind === 'softintr' ? masks(p, ev.ipl, String(ev.src)) : undefined;
+  const level = ev.kind === 'softintr' ? IPL_WORD(String(ev.src)) : 'its level';
+  const explain =
+    masked === true
+      ? `The cpl is ${ev.ipl}, and IPL_${ev.ipl.toUpperCase()} masks ${level}, so ${what} cannot run here: it stays pending until the cpl drops. Deferring keeps the slow work out of the higher-priority handler.${where}`
+      : masked === false
+        ? `The cpl (${ev.ipl}) does not mask ${level}, so ${what} is taken at the next preemption point.${where}`
+        : `${what} is deferred: it runs later, where its level is no longer masked.${where}`;
   return point(
     i,
     ev,
@@ -172,14 +183,14 @@ function is_deferral(ev: Loose): boolean {
   return ev.kind === 'softintr' || (typeof ev.op === 'string' && ev.op.startsWith('defer'));
 }
 
-export function teach_points(events: readonly TraceEvent[]): TeachPoint[] {
+export function teach_points(events: readonly TraceEvent[], platform?: Platform): TeachPoint[] {
   const out: TeachPoint[] = [];
   events.forEach((ev, i) => {
     if (ev.kind === 'intr') out.push(intr_point(events, i, ev));
     else if (ev.kind === 'knote' && ev.op === 'activate') out.push(knote_point(events, i, ev));
     else if (ev.kind === 'sleep') out.push(sleep_point(events, i, ev));
     else if (ev.kind === 'wakeup') out.push(wakeup_point(events, i, ev));
-    else if (is_deferral(ev as Loose)) out.push(deferral_point(events, i, ev as Loose));
+    else if (is_deferral(ev as Loose)) out.push(deferral_point(events, i, ev as Loose, platform));
   });
   return out;
 }

@@ -78,7 +78,16 @@ describe('MeaningChooser', () => {
     });
     expect(pick).toBe(1);
     // A point the recording never saw takes the default.
-    expect(c.choose({ step: 1, at: 'patched:new-point', options: [{ kind: 'continue', label: 'continue a[1]' }, { kind: 'switch', label: 'switch to b[2]', tid: 2 }] })).toBe(0);
+    expect(
+      c.choose({
+        step: 1,
+        at: 'patched:new-point',
+        options: [
+          { kind: 'continue', label: 'continue a[1]' },
+          { kind: 'switch', label: 'switch to b[2]', tid: 2 },
+        ],
+      }),
+    ).toBe(0);
     expect(c.mapped).toBe(1);
   });
 });
@@ -93,6 +102,37 @@ describe('diff_builds', () => {
       expect(d.visible).toEqual([]);
     },
   );
+
+  test.prop([fc.integer({ min: 0, max: 0xffffffff })], { numRuns: 25 })(
+    'should map decisions by meaning across a build with an extra preemption point (mutant-lost-wakeup adds one)',
+    async (seed) => {
+      const d = diff_builds({
+        scenario: await scenario_load('nic-softnet'),
+        a: build_parse('netbsd-2.0'),
+        b: build_parse('netbsd-2.0+mutant-lost-wakeup'),
+        platform: i386,
+        seed,
+      });
+      // Every decision A took exists in B by meaning; the new point takes the default, where
+      // the mutant is harmless, so the user sees the same.
+      expect(d.missed).toBe(0);
+      expect(d.mapped).toBe(d.a.events.filter((e) => e.kind === 'choice').length);
+      expect(d.visible).toEqual([]);
+    },
+  );
+
+  it('should report the lost wakeup when the mutant is the reference and the packet lands at its extra point', async () => {
+    const d = diff_builds({
+      scenario: await scenario_load('nic-softnet'),
+      a: build_parse('netbsd-2.0+mutant-lost-wakeup'),
+      b: build_parse('netbsd-2.0'),
+      platform: i386,
+      schedule: 'kq1:nic-softnet:0*10.1',
+    });
+    expect(d.a.outcome.kind).toBe('violation');
+    expect(d.b.outcome.kind).toBe('done');
+    expect(d.visible.at(-1)).toMatch(/^outcome: A violation: no-lost-wakeup: .*; B ok$/);
+  });
 
   it('should show where a mutant diverges and what the user sees differently', async () => {
     const d = diff_builds({
@@ -135,7 +175,10 @@ describe('kqsim diff', () => {
     const cases: [string[], RegExp][] = [
       [['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-9'], /unknown build 'netbsd-9'/],
       [['diff', 'pipe-read', '--build', 'netbsd-2.0'], /required option '--vs <build>' not specified/],
-      [['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--seed', '1', '--schedule', 'kq1:pipe-read:'], /give --seed or --schedule, not both/],
+      [
+        ['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--seed', '1', '--schedule', 'kq1:pipe-read:'],
+        /give --seed or --schedule, not both/,
+      ],
       [['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--schedule', 'kq1:timer:'], /schedule is for scenario 'timer'/],
     ];
     for (const [args, pattern] of cases) {

@@ -33,14 +33,16 @@ function validate(text: string): string[] {
     if (typeof r.name !== 'string') errs.push(`${at}: no name`);
     if (!Number.isInteger(r.pid)) errs.push(`${at}: pid is not an integer`);
     if (r.ph === 'M') {
-      if (!['process_name', 'thread_name', 'thread_sort_index', 'process_sort_index'].includes(r.name as string)) errs.push(`${at}: unknown metadata`);
+      if (!['process_name', 'thread_name', 'thread_sort_index', 'process_sort_index'].includes(r.name as string))
+        errs.push(`${at}: unknown metadata`);
       if (typeof r.args !== 'object') errs.push(`${at}: metadata without args`);
       return;
     }
     if (typeof r.ts !== 'number' || !Number.isFinite(r.ts) || r.ts < 0) errs.push(`${at}: bad ts`);
     if (r.ph === 'C') {
       const args = r.args as Rec | undefined;
-      if (!args || Object.keys(args).length === 0 || !Object.values(args).every((v) => typeof v === 'number')) errs.push(`${at}: counter args must be numbers`);
+      if (!args || Object.keys(args).length === 0 || !Object.values(args).every((v) => typeof v === 'number'))
+        errs.push(`${at}: counter args must be numbers`);
       return;
     }
     if (!Number.isInteger(r.tid)) errs.push(`${at}: tid is not an integer`);

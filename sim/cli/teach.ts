@@ -41,7 +41,7 @@ export async function teach_run(r: RunResult, description: string | undefined, i
   say('');
 
   const platform = platform_get(h.platform);
-  const points = new Map<number, TeachPoint>(teach_points(r.events).map((t) => [t.index, t]));
+  const points = new Map<number, TeachPoint>(teach_points(r.events, platform).map((t) => [t.index, t]));
   let asked = 0;
   let right = 0;
   for (const [i, ev] of r.events.entries()) {
@@ -54,9 +54,9 @@ export async function teach_run(r: RunResult, description: string | undefined, i
         output.write(`  your answer [1-${t.options.length}]: `);
         const a = await read();
         // Echo a piped answer so the transcript reads like a session (a terminal echoes it).
-        if (!(input as { isTTY?: boolean }).isTTY) output.write(`${a ?? ''}\n`);
+        if (a !== null && !(input as { isTTY?: boolean }).isTTY) output.write(`${a}\n`);
         if (a !== null && /^\d+$/.test(a) && Number(a) >= 1 && Number(a) <= t.options.length) pick = Number(a) - 1;
-        asked++;
+        if (a !== null) asked++;
         if (pick === t.answer) right++;
       }
       const verdict = pick === null ? 'answer' : pick === t.answer ? 'right' : 'not quite';
