@@ -122,7 +122,14 @@ describe(`headless Chromium${HAS_CHROMIUM ? '' : ` (skipped: ${CHROMIUM} is not 
   /** Pixels of a canvas that are not the white background. */
   const inked = (id: string) =>
     page.evaluate((sel) => {
-      const c = document.getElementById(sel) as HTMLCanvasElement;
+      // The page's DOM, typed by hand: the test program is compiled without the DOM library.
+      interface Canvas {
+        width: number;
+        height: number;
+        getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+      }
+      const doc = (globalThis as unknown as { document: { getElementById(id: string): Canvas } }).document;
+      const c = doc.getElementById(sel);
       const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
       let n = 0;
       let red = 0;

@@ -27,23 +27,26 @@ function validate(text: string): string[] {
   const lastTs = new Map<string, number>();
   const flowStarts = new Set<unknown>();
   const flowEnds = new Set<unknown>();
-  (doc.traceEvents as Rec[]).forEach((r, i) => {
+  for (const [i, r] of (doc.traceEvents as Rec[]).entries()) {
     const at = `record ${i} (${JSON.stringify(r).slice(0, 80)})`;
-    if (typeof r.ph !== 'string' || !PHASES.has(r.ph)) return errs.push(`${at}: bad ph`);
+    if (typeof r.ph !== 'string' || !PHASES.has(r.ph)) {
+      errs.push(`${at}: bad ph`);
+      continue;
+    }
     if (typeof r.name !== 'string') errs.push(`${at}: no name`);
     if (!Number.isInteger(r.pid)) errs.push(`${at}: pid is not an integer`);
     if (r.ph === 'M') {
       if (!['process_name', 'thread_name', 'thread_sort_index', 'process_sort_index'].includes(r.name as string))
         errs.push(`${at}: unknown metadata`);
       if (typeof r.args !== 'object') errs.push(`${at}: metadata without args`);
-      return;
+      continue;
     }
     if (typeof r.ts !== 'number' || !Number.isFinite(r.ts) || r.ts < 0) errs.push(`${at}: bad ts`);
     if (r.ph === 'C') {
       const args = r.args as Rec | undefined;
       if (!args || Object.keys(args).length === 0 || !Object.values(args).every((v) => typeof v === 'number'))
         errs.push(`${at}: counter args must be numbers`);
-      return;
+      continue;
     }
     if (!Number.isInteger(r.tid)) errs.push(`${at}: tid is not an integer`);
     const track = `${r.pid}/${r.tid}`;
@@ -63,7 +66,7 @@ function validate(text: string): string[] {
       (r.ph === 's' ? flowStarts : flowEnds).add(r.id);
       if (r.ph === 'f' && r.bp !== 'e') errs.push(`${at}: flow end should bind to its enclosing slice (bp e)`);
     }
-  });
+  }
   for (const [track, st] of stacks) if (st.length > 0) errs.push(`track ${track}: ${st.length} slice(s) never ended (${st.join(', ')})`);
   for (const id of flowStarts) if (!flowEnds.has(id)) errs.push(`flow ${String(id)} starts but never ends`);
   for (const id of flowEnds) if (!flowStarts.has(id)) errs.push(`flow ${String(id)} ends but never starts`);

@@ -51,7 +51,7 @@ describe('kqsim run --teach', () => {
     const r = await runNamed('nic-softnet');
     const points = teach_points(r.events, i386);
     expect(points.length).toBeGreaterThan(3);
-    // Right, wrong, an empty line (just reveal), then end of input.
+    // Right, wrong, an empty line (just reveal), then end of input at the fourth question.
     const right = (points[0]?.answer ?? 0) + 1;
     const wrong = (((points[1]?.answer ?? 0) + 1) % (points[1]?.options.length ?? 1)) + 1;
     const out = kqsim(`${right}\n${wrong}\n\n`, 'run', 'nic-softnet', '--teach');
@@ -64,7 +64,7 @@ describe('kqsim run --teach', () => {
     expect(out.out).toContain('(end of input: the rest is revealed without asking)');
     // Every point is revealed with its reason, asked or not.
     expect(out.out.match(/^ {5}why: /gm)).toHaveLength(points.length);
-    expect(out.out).toMatch(/^you predicted 1 of 4 step\(s\) right$/m);
+    expect(out.out).toMatch(/^you predicted 1 of 3 step\(s\) right$/m);
     expect(out.out.trimEnd().split('\n').at(-1)).toBe(`schedule: ${r.schedule}`);
   });
 
