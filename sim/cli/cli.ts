@@ -2,9 +2,11 @@
  * kqsim, the command line.
  *
  *   kqsim list                      builds, platforms, scenarios and invariants
- *   kqsim run <scenario> [...]      one narrated (or JSON-lines) run; last line `schedule: S`
+ *   kqsim run <scenario> [...]      one narrated run (or JSON lines, Perfetto, HTML; --teach);
+ *                                   last line `schedule: S`
  *   kqsim replay <scenario> --schedule S    the same run again, byte for byte
- *   kqsim demo                      the narrated demo that `npm start` runs
+ *   kqsim diff <scenario> --build A --vs B   two builds on one schedule (sim/cli/diff.ts)
+ *   kqsim demo                      the guided tour that `npm start` runs (sim/cli/demo.ts)
  *
  * Exit codes: 0 every expectation and invariant held; 1 a violation, panic or deadlock
  * (the output carries the replayable schedule); 2 bad input or configuration, as one line
@@ -23,6 +25,7 @@ import { RunInputError, type RunResult, run_scenario } from '../runner.ts';
 import { ScenarioError, scenario_list, scenario_load } from '../scenario.ts';
 import { ScheduleError } from '../schedule.ts';
 import { KQSIM_VERSION } from '../version.ts';
+import { demo_tour } from './demo.ts';
 import { diff_register } from './diff.ts';
 import { teach_run } from './teach.ts';
 
@@ -140,30 +143,6 @@ async function cmd_list(json: boolean): Promise<number> {
   return 0;
 }
 
-async function cmd_demo(): Promise<number> {
-  const scenario = await scenario_load('nic-softnet');
-  const r = run_scenario({ scenario, build: build_parse('netbsd-2.0'), platform: platform_arg('i386') });
-  const intro = [
-    'kqsim demo: a process sleeps in kevent(2) on a UDP socket; a NIC interrupt delivers a packet.',
-    'Each line below is one thing the simulated NetBSD 2.0 kernel did: at which step and tick,',
-    'in which context (a process, an interrupt, idle) and at which interrupt priority level (cpl).',
-    '',
-  ].join('\n');
-  const next = [
-    '',
-    'Try next:',
-    '  npx kqsim list                                   what can be simulated',
-    '  npx kqsim run pipe-read                          a writer wakes a reader through kqueue',
-    '  npx kqsim run nic-softnet --seed 7               let the packet arrive somewhere else',
-    '  npx kqsim run nic-softnet --build netbsd-2.0+mutant-lost-wakeup --schedule kq1:nic-softnet:0*10.1',
-    '                                                   a broken kernel loses the wakeup',
-    '  npx kqsim run timer --format jsonl               the trace as JSON lines',
-    '',
-  ].join('\n');
-  process.stdout.write(intro + narrate_run(r, scenario.description) + next);
-  return exit_code(r);
-}
-
 function program(): Command {
   const prog = new Command()
     .name('kqsim')
@@ -214,9 +193,9 @@ function program(): Command {
 
   prog
     .command('demo')
-    .description('the narrated demo run (npm start)')
+    .description('a guided tour: a short narrated run, then what to try next (npm start)')
     .action(async () => {
-      process.exitCode = await cmd_demo();
+      process.exitCode = await demo_tour(process.stdout);
     });
   return prog as unknown as Command;
 }
