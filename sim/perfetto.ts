@@ -23,6 +23,7 @@
  */
 import { IPL_NAMES } from '../src/machine/platform.ts';
 import type { TraceEvent } from '../src/trace.ts';
+import { deferral_key, deferral_run_key } from './deferral.ts';
 import type { RunResult } from './runner.ts';
 
 export const STEP_US = 10;
@@ -45,23 +46,20 @@ interface FlowRule {
   finish(ev: Loose): { key: string; ctx: string } | null;
 }
 
-const loose_id = (ev: Loose): string => String(ev.id ?? ev.kc ?? ev.name ?? '');
-
 const FLOWS: readonly FlowRule[] = [
-  {
-    name: 'soft interrupt',
-    start: (ev) => (ev.kind === 'softintr' ? `soft ${ev.src}` : null),
-    finish: (ev) => (ev.kind === 'intr' ? { key: `soft ${ev.src}`, ctx: `intr ${ev.src}` } : null),
-  },
   {
     name: 'wakeup',
     start: (ev) => (ev.kind === 'wakeup' ? `run ${ev.thread}` : null),
     finish: (ev) => (ev.kind === 'switch' ? { key: `run ${ev.to}`, ctx: ev.to } : null),
   },
   {
+    // A soft interrupt scheduled -> taken (on its level's track); a kcont deferred -> run.
     name: 'deferral',
-    start: (ev) => (typeof ev.op === 'string' && ev.op.startsWith('defer') ? `${ev.kind} ${loose_id(ev)}` : null),
-    finish: (ev) => (ev.op === 'run' ? { key: `${ev.kind} ${loose_id(ev)}`, ctx: ev.ctx } : null),
+    start: (ev) => deferral_key(ev),
+    finish: (ev) => {
+      const key = deferral_run_key(ev);
+      return key === null ? null : { key, ctx: ev.kind === 'intr' ? `intr ${ev.src}` : ev.ctx };
+    },
   },
 ];
 

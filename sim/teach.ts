@@ -8,12 +8,12 @@
  *   teach_points(events, platform)   the questions for one run, in trace order
  *   TeachPoint               { index, question, options, answer, explain }
  *
- * Deferrals are recognised generically: any event whose `op` or kind says it defers work
- * (a `softintr`, or e.g. a kcont event with op `defer`) is asked about, and its later run is
- * found by `deferral_run` below.
+ * Deferrals are recognised generically (sim/deferral.ts): a `softintr`, or e.g. a kcont
+ * event with op `defer`, is asked about, and its later run is found in the trace.
  */
 import { IPL_NAMES, type IplName, type IrqSource, type Platform } from '../src/machine/platform.ts';
 import type { TraceEvent } from '../src/trace.ts';
+import { deferral_key, deferral_run_key, is_deferral } from './deferral.ts';
 
 export interface TeachPoint {
   /** Index in the events array of the event the question is about. */
@@ -93,14 +93,10 @@ function intr_point(events: readonly TraceEvent[], i: number, ev: TraceEvent & {
   );
 }
 
-/** Where a deferred piece of work later ran: the soft interrupt taken, or a matching run event. */
-function deferral_run(events: readonly TraceEvent[], i: number, ev: Loose): { ev: TraceEvent; i: number } | null {
-  if (ev.kind === 'softintr') return find_after(events, i, (e) => e.kind === 'intr' && e.src === ev.src);
-  const id = ev.id ?? ev.kc ?? ev.name;
-  return find_after(events, i, (e) => {
-    const l = e as Loose;
-    return l.kind === ev.kind && l.op === 'run' && (l.id ?? l.kc ?? l.name) === id;
-  });
+/** Where a deferred piece of work later ran: the soft interrupt taken, or its run event. */
+function deferral_run(events: readonly TraceEvent[], i: number, ev: TraceEvent): { ev: TraceEvent; i: number } | null {
+  const key = deferral_key(ev);
+  return find_after(events, i, (e) => deferral_run_key(e) === key);
 }
 
 /** Does the platform's cpl named `ipl` hold off `src`? Undefined when it cannot tell. */
@@ -178,11 +174,6 @@ function wakeup_point(events: readonly TraceEvent[], i: number, ev: TraceEvent &
   );
 }
 
-/** Is this event a deferral: a soft interrupt scheduled, or any event whose op defers work? */
-function is_deferral(ev: Loose): boolean {
-  return ev.kind === 'softintr' || (typeof ev.op === 'string' && ev.op.startsWith('defer'));
-}
-
 export function teach_points(events: readonly TraceEvent[], platform?: Platform): TeachPoint[] {
   const out: TeachPoint[] = [];
   events.forEach((ev, i) => {
@@ -190,7 +181,7 @@ export function teach_points(events: readonly TraceEvent[], platform?: Platform)
     else if (ev.kind === 'knote' && ev.op === 'activate') out.push(knote_point(events, i, ev));
     else if (ev.kind === 'sleep') out.push(sleep_point(events, i, ev));
     else if (ev.kind === 'wakeup') out.push(wakeup_point(events, i, ev));
-    else if (is_deferral(ev as Loose)) out.push(deferral_point(events, i, ev as Loose, platform));
+    else if (is_deferral(ev)) out.push(deferral_point(events, i, ev as Loose, platform));
   });
   return out;
 }

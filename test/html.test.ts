@@ -53,6 +53,12 @@ describe('html_run', () => {
     expect(html).toMatch(/Content-Security-Policy" content="default-src 'none'/);
   });
 
+  it('should be byte-identical for the same run', async () => {
+    const scenario = await scenario_load('pipe-read');
+    const page = async () => html_run(await runNamed('pipe-read', { snapshots: true, seed: 9 }), scenario);
+    expect(await page()).toBe(await page());
+  });
+
   it('should escape scenario text so that it can never become markup', () => {
     const html = html_run(run(hostile, { snapshots: true }), hostile);
     expect(html).not.toContain('<img');

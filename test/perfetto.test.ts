@@ -94,7 +94,7 @@ describe('perfetto_run', () => {
     expect(recs.some((x) => x.ph === 'B' && x.name === 'kevent')).toBe(true);
     expect(recs.some((x) => x.ph === 'i' && String(x.name).startsWith('knote 1 activate'))).toBe(true);
     // The soft interrupt scheduled by the NIC handler is linked to its later run.
-    const softStart = recs.find((x) => x.ph === 's' && x.name === 'soft interrupt');
+    const softStart = recs.find((x) => x.ph === 's' && x.name === 'deferral');
     expect(softStart).toBeDefined();
     const softEnd = recs.find((x) => x.ph === 'f' && x.id === softStart?.id);
     expect(softEnd?.tid).toBe(recs.find((x) => x.name === 'thread_name' && (x.args as { name: string }).name === 'intr softnet (IPL_SOFTNET)')?.tid);

@@ -11,6 +11,7 @@ import type { Writable } from 'node:stream';
 import { build_parse } from '../../src/builds.ts';
 import { i386 } from '../../src/machine/platform.ts';
 import type { TraceEvent } from '../../src/trace.ts';
+import { is_deferral } from '../deferral.ts';
 import { narrate_event, outcome_line } from '../narrate.ts';
 import { run_scenario } from '../runner.ts';
 import { scenario_load } from '../scenario.ts';
@@ -20,10 +21,6 @@ interface Chapter {
   readonly title: string;
   match(ev: TraceEvent): boolean;
 }
-
-/** A deferral: a soft interrupt scheduled, or any event whose op defers work (kcont). */
-const is_deferral = (ev: TraceEvent) =>
-  ev.kind === 'softintr' || (ev.kind !== 'knote' && String((ev as { op?: unknown }).op ?? '').startsWith('defer'));
 
 const CHAPTERS: readonly Chapter[] = [
   {
