@@ -132,20 +132,22 @@ function lanes_of(events: readonly TraceEvent[], positions: readonly PagePositio
   const intrRows = [...intrs].sort((a, b) => ipl_rank(b) - ipl_rank(a)).map((s) => `intr ${s}`);
   const rows = [...intrRows, ...threads];
   // Follow the events' own bookkeeping (intr/intr-done, sleep/wakeup) up to each position.
-  const active = new Set<string>();
+  // Interrupt frames as a stack of what each one interrupted: everything under the top is held.
+  const frames: { src: string; over: string }[] = [];
   const asleep = new Set<string>();
   const cells = rows.map(() => [] as string[]);
   let ei = 0;
   positions.forEach((pos, p) => {
     for (; ei <= (eventOf[p] as number); ei++) {
       const ev = events[ei] as TraceEvent;
-      if (ev.kind === 'intr') active.add(`intr ${ev.src}`);
-      else if (ev.kind === 'intr-done') active.delete(`intr ${ev.src}`);
+      if (ev.kind === 'intr') frames.push({ src: `intr ${ev.src}`, over: ev.over });
+      else if (ev.kind === 'intr-done') frames.splice(frames.map((f) => f.src).lastIndexOf(`intr ${ev.src}`), 1);
       else if (ev.kind === 'sleep') asleep.add(ev.thread);
       else if (ev.kind === 'wakeup') asleep.delete(ev.thread);
     }
+    const held = new Set(frames.flatMap((f) => [f.src, f.over]));
     rows.forEach((row, i) => {
-      const c = row === pos.ctx ? 'R' : active.has(row) ? 'I' : asleep.has(row) ? 'S' : '.';
+      const c = row === pos.ctx ? 'R' : held.has(row) ? 'I' : asleep.has(row) ? 'S' : '.';
       (cells[i] as string[]).push(c);
     });
   });

@@ -81,6 +81,14 @@ describe('html_run', () => {
     expect(state?.threads).toContain('server[1]: sleeping on kq 1 ("kqread")');
     for (const t of side.teach) expect(t.answer).toBeLessThan(t.options.length);
   });
+
+  it('should show a thread as interrupted while a handler runs over it', async () => {
+    const side = html_side(await runNamed('nic-softnet', { snapshots: true, schedule: 'kq1:nic-softnet:1' }));
+    const taken = side.positions.findIndex((p) => p.line.includes('takes the net interrupt over server[1]'));
+    expect(taken).toBeGreaterThanOrEqual(0);
+    const lane = (name: string) => side.lanes.find((l) => l.name === name)?.cells[taken];
+    expect([lane('intr net'), lane('server[1]')]).toEqual(['R', 'I']);
+  });
 });
 
 describe(`headless Chromium${HAS_CHROMIUM ? '' : ` (skipped: ${CHROMIUM} is not installed; .ci/run installs it with apt-get install chromium)`}`, () => {
