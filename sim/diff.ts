@@ -69,7 +69,7 @@ export function diff_builds(spec: DiffSpec): DiffReport {
     ...(spec.schedule !== undefined ? { schedule: spec.schedule } : {}),
   });
   const chooser = MeaningChooser.from(a.events);
-  const b = run_scenario({ ...common, build: spec.b, chooser });
+  const b = run_scenario({ ...common, build: spec.b, chooser, chooserDescription: `A's decisions by meaning (${a.header.chooser})` });
   return diff_compare(a, b, chooser);
 }
 
@@ -168,7 +168,7 @@ export function diff_text(d: DiffReport): string {
   const lines = [
     `kqsim diff: scenario ${h.scenario}, platform ${h.platform}, chooser ${h.chooser}`,
     `  A: ${h.build}`,
-    `  B: ${d.b.header.build} (A's scheduling decisions taken by meaning: ${d.mapped} mapped, ${d.missed} without a matching option)`,
+    `  B: ${d.b.header.build} (A's decisions taken by meaning: ${d.mapped} mapped, ${d.missed} without a matching option)`,
   ];
   if (d.divergence === null) {
     lines.push(`traces: the same (${d.aEvents.length} events)`);

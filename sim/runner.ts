@@ -29,6 +29,8 @@ export interface RunSpec {
   readonly schedule?: string;
   /** Any other decision maker (exploration strategies). */
   readonly chooser?: Chooser;
+  /** How the header describes `chooser` (default `custom`). */
+  readonly chooserDescription?: string;
   readonly limits?: MachineLimits;
   readonly invariants?: readonly Invariant[];
   /** Called for every trace event as it happens (progress, live views). */
@@ -69,7 +71,7 @@ function chooser_for(spec: RunSpec): { chooser: Chooser; describe: string; repla
     const replay = new ReplayChooser(decoded.choices);
     return { chooser: replay, describe: `replay ${spec.schedule}`, replay };
   }
-  if (spec.chooser) return { chooser: spec.chooser, describe: 'custom' };
+  if (spec.chooser) return { chooser: spec.chooser, describe: spec.chooserDescription ?? 'custom' };
   if (spec.seed !== undefined) return { chooser: new SeededChooser(spec.seed), describe: `seed ${spec.seed}` };
   return { chooser: firstChooser, describe: 'default (no disturbance)' };
 }

@@ -166,7 +166,8 @@ describe('kqsim diff', () => {
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
     expect(j.same).toBe(false);
-    expect(j.divergence).not.toBeNull();
+    expect(j.divergence.a.line).toMatch(/drop on kq 1 .*EV_ONESHOT delivered$/);
+    expect(j.divergence.b).toBeNull();
     expect(j.b.outcome.kind).toBe('violation');
     expect(j.a.schedule).toMatch(/^kq1:oneshot-clear-disable:/);
   });

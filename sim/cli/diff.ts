@@ -10,8 +10,10 @@
  */
 import { type Command, Option } from '@commander-js/extra-typings';
 import { build_parse } from '../../src/builds.ts';
+import type { TraceEvent } from '../../src/trace.ts';
 import { diff_builds, diff_text } from '../diff.ts';
 import { html_diff } from '../html.ts';
+import { narrate_event } from '../narrate.ts';
 import { scenario_load } from '../scenario.ts';
 import { emit, platform_arg, seed_arg, UsageError } from './cli.ts';
 
@@ -44,12 +46,16 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
   });
   if (o.json) {
     const first = d.divergence === null ? null : d.rows[d.divergence];
+    const at = (i: number | undefined, evs: readonly TraceEvent[]) => {
+      const ev = i === undefined ? undefined : evs[i];
+      return ev ? { event: i, step: ev.step, line: narrate_event(ev, { verbose: true })?.trim() ?? ev.kind } : null;
+    };
     const summary = {
       scenario: d.a.header.scenario,
       platform: d.a.header.platform,
       a: { build: d.a.header.build, outcome: d.a.outcome, schedule: d.a.schedule },
       b: { build: d.b.header.build, outcome: d.b.outcome, schedule: d.b.schedule },
-      divergence: first ? { a: first.a ?? null, b: first.b ?? null } : null,
+      divergence: first ? { a: at(first.a, d.aEvents), b: at(first.b, d.bEvents) } : null,
       visible: d.visible,
       same: d.visible.length === 0,
     };
