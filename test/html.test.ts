@@ -226,6 +226,8 @@ describe(`headless Chromium${HAS_CHROMIUM ? '' : ` (skipped: ${CHROMIUM} is not 
     await page.keyboard.press('d');
     expect(await page.locator('#narration-0 .div').count()).toBe(1);
     expect(await page.locator('#narration-1 .missing').count()).toBe(1);
+    // The knote drop only the unpatched build does is tinted on A's side.
+    expect(await page.locator('#narration-0 .only').first().innerText()).toMatch(/drop on kq 1 .*EV_ONESHOT delivered$/);
     expect(errors).toEqual([]);
   });
 });

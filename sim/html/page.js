@@ -4,7 +4,8 @@
  * textContent, never as markup.
  *
  * Keys: Right / j / Space next, Left / k back, Home / End, d divergence (diff pages),
- * t teaching mode, 1-9 answer a question.
+ * t teaching mode, 1-9 answer a question. On a diff page, lines only one build has are
+ * tinted and the first divergence has a red bar.
  */
 (() => {
   const DATA = JSON.parse(document.getElementById('kqsim-data').textContent);
@@ -133,6 +134,13 @@
     return { pos: 0, here: false };
   }
 
+  /** Per side, the positions that have no counterpart on the other side (diff pages). */
+  const onlyHere = DATA.sides.map((_, i) => {
+    const mine = i === 0 ? 'a' : 'b';
+    const theirs = i === 0 ? 'b' : 'a';
+    return new Set(isDiff ? DATA.rows.filter((row) => row[theirs] === null && row[mine] !== null).map((row) => row[mine]) : []);
+  });
+
   /** Row index in this side's own positions of the divergence, for marking. */
   function divergencePos(i) {
     if (!isDiff || DATA.divergence === null) return null;
@@ -218,7 +226,7 @@
     const from = Math.max(0, pos - 5);
     const to = Math.min(side.positions.length, pos + 6);
     for (let p = from; p < to; p++) {
-      const cls = [p === pos && here ? 'cur' : '', p === dp ? 'div' : ''].join(' ').trim();
+      const cls = [p === pos && here ? 'cur' : '', p === dp ? 'div' : '', onlyHere[i].has(p) ? 'only' : ''].join(' ').trim();
       narration.appendChild(el('div', cls ? { class: cls } : {}, side.positions[p].line));
       if (p === pos && !here) narration.appendChild(el('div', { class: 'missing cur' }, '        (no event here in this build)'));
     }
@@ -318,6 +326,9 @@
 
   document.addEventListener('keydown', (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
+    // A focused control handles its own Space and Enter (a button would otherwise step twice).
+    const tag = e.target && e.target.tagName;
+    if ((tag === 'BUTTON' || tag === 'INPUT') && (e.key === ' ' || e.key === 'Enter')) return;
     const k = e.key;
     if (k === 'ArrowRight' || k === 'j' || k === ' ') forward();
     else if (k === 'ArrowLeft' || k === 'k') go(cur - 1);
