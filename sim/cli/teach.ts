@@ -20,7 +20,8 @@ export interface TeachScore {
 
 export async function teach_run(r: RunResult, description: string | undefined, input: Readable, output: Writable): Promise<TeachScore> {
   const say = (s: string) => output.write(`${s}\n`);
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })[Symbol.asyncIterator]();
+  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = rl[Symbol.asyncIterator]();
   let eof = false;
   const read = async (): Promise<string | null> => {
     if (eof) return null;
@@ -69,5 +70,8 @@ export async function teach_run(r: RunResult, description: string | undefined, i
   say(outcome_line(r.outcome, r.steps, r.ticks));
   if (asked > 0) say(`you predicted ${right} of ${asked} step(s) right`);
   say(`schedule: ${r.schedule}`);
+  // A terminal's stdin stays open after the last question: let go of it so the process ends.
+  rl.close();
+  input.destroy();
   return { asked, right };
 }
