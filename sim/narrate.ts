@@ -5,12 +5,15 @@
  *   narrate_run(result, opts) the whole text output: header, lines, outcome, `schedule:` last
  */
 import type { Outcome } from '../src/machine/machine.ts';
+import { IPL_NAMES, type IplName, type IrqSource, type Platform, platform_get } from '../src/machine/platform.ts';
 import type { KeventOut, TraceEvent } from '../src/trace.ts';
 import type { RunResult } from './runner.ts';
 
 export interface NarrateOptions {
   /** Also show spl changes and every scheduling decision. */
   readonly verbose?: boolean;
+  /** The run's platform: lets a line say whether the cpl masks a source (why it waits). */
+  readonly platform?: Platform;
 }
 
 function kev(e: KeventOut): string {
@@ -28,6 +31,15 @@ const IPL_WORD: Readonly<Record<string, string>> = {
   bio: 'IPL_BIO',
 };
 
+/** Why a scheduled soft interrupt waits or not: does the cpl it was scheduled at mask it? */
+function softintr_why(ev: TraceEvent & { kind: 'softintr' }, p: Platform | undefined): string {
+  if (!p || !(IPL_NAMES as readonly string[]).includes(ev.ipl)) return '';
+  const level = IPL_WORD[ev.ipl] ?? ev.ipl;
+  return p.masks(p.cplOf(ev.ipl as IplName), ev.src as IrqSource)
+    ? `; ${level} masks it, so it is deferred until the cpl drops`
+    : `; the cpl (${ev.ipl}) does not mask it, so it is taken at the next preemption point`;
+}
+
 function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
   switch (ev.kind) {
     case 'syscall':
@@ -44,7 +56,7 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
     case 'intr-done':
       return `${ev.src} handler returns; the interrupted context resumes`;
     case 'softintr':
-      return `schedules the ${ev.src} soft interrupt: it runs once the cpl no longer masks ${IPL_WORD[ev.src] ?? ev.src}`;
+      return `schedules the ${ev.src} soft interrupt: it runs once the cpl no longer masks ${IPL_WORD[ev.src] ?? ev.src}${softintr_why(ev, opts.platform)}`;
     case 'spl':
       return opts.verbose ? `${ev.fn}: cpl ${ev.from} -> ${ev.to}` : null;
     case 'knote':
@@ -92,6 +104,8 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
       // Every kevent return on a ktickle build says so; only the verbose narration shows it.
       if (ev.op === 'return' && !opts.verbose) return null;
       return `ktickle ${ev.op} on kq ${ev.kq} (kq_count ${ev.kq_count}): ${ev.why}`;
+    case 'state':
+      return null;
   }
 }
 
@@ -100,6 +114,11 @@ export function narrate_event(ev: TraceEvent, opts: NarrateOptions = {}): string
   if (text === null) return null;
   const where = `${ev.ctx} @${ev.ipl}`;
   return `${String(ev.step).padStart(6)} t${String(ev.tick).padEnd(5)} ${where.padEnd(26)} ${text}`;
+}
+
+function platform_opt(name: string): { platform?: Platform } {
+  const p = platform_get(name);
+  return p ? { platform: p } : {};
 }
 
 export function outcome_line(outcome: Outcome, steps: number, ticks: number): string {
@@ -127,8 +146,9 @@ export function narrate_run(r: RunResult, description: string | undefined, opts:
         .map((l) => `  ${l.trim()}`),
     );
   lines.push(`${'step'.padStart(6)} ${'tick'.padEnd(6)} ${'context @cpl'.padEnd(26)} event`);
+  const withPlatform: NarrateOptions = { ...opts, ...(opts.platform ? {} : platform_opt(h.platform)) };
   for (const ev of r.events) {
-    const line = narrate_event(ev, opts);
+    const line = narrate_event(ev, withPlatform);
     if (line !== null) lines.push(line);
   }
   lines.push(outcome_line(r.outcome, r.steps, r.ticks));

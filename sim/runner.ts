@@ -17,6 +17,7 @@ import { RecordingChooser, ReplayChooser, SeededChooser } from './choosers.ts';
 import { INVARIANTS, type Invariant } from './invariants.ts';
 import type { Scenario } from './scenario.ts';
 import { ScheduleError, schedule_decode, schedule_encode } from './schedule.ts';
+import { snapshot_watch } from './snapshot.ts';
 import { KQSIM_VERSION } from './version.ts';
 
 export interface RunSpec {
@@ -29,10 +30,14 @@ export interface RunSpec {
   readonly schedule?: string;
   /** Any other decision maker (exploration strategies). */
   readonly chooser?: Chooser;
+  /** How the header describes `chooser` (default `custom`). */
+  readonly chooserDescription?: string;
   readonly limits?: MachineLimits;
   readonly invariants?: readonly Invariant[];
   /** Called for every trace event as it happens (progress, live views). */
   readonly onEvent?: (ev: TraceEvent) => void;
+  /** Also put `state` snapshots on the trace (sim/snapshot.ts), for the HTML and Perfetto views. */
+  readonly snapshots?: boolean;
 }
 
 /** Replayable identity of a run: put on top of every trace so two traces can be compared. */
@@ -67,7 +72,7 @@ function chooser_for(spec: RunSpec): { chooser: Chooser; describe: string; repla
     const replay = new ReplayChooser(decoded.choices);
     return { chooser: replay, describe: `replay ${spec.schedule}`, replay };
   }
-  if (spec.chooser) return { chooser: spec.chooser, describe: 'custom' };
+  if (spec.chooser) return { chooser: spec.chooser, describe: spec.chooserDescription ?? 'custom' };
   if (spec.seed !== undefined) return { chooser: new SeededChooser(spec.seed), describe: `seed ${spec.seed}` };
   return { chooser: firstChooser, describe: 'default (no disturbance)' };
 }
@@ -130,6 +135,9 @@ export function run_scenario(spec: RunSpec): RunResult {
   }
 
   for (const l of sc.listeners ?? []) kcont_listener_attach(k, l);
+  // Last subscriber: a snapshot follows the event that caused it, after every check saw that.
+  if (spec.snapshots) snapshot_watch(k);
+
   for (const p of sc.processes) k.proc_create(p.name, p.main, null, p.uid ?? 1000);
 
   let outcome: Outcome;

@@ -85,6 +85,12 @@ export interface TraceKinds {
    * `clear` the scan cleared KQ_TICKLED on its way out; `return` the scan returns.
    */
   ktickle: { op: 'tickle' | 'eintr' | 'clear' | 'return'; kq: number; kq_count: number; why: string };
+  /**
+   * A snapshot of what a state pane shows (opt-in: RunSpec.snapshots), emitted after any
+   * event that changed it. Sections are plain data keyed by name so a new subsystem can add
+   * one without the viewers changing.
+   */
+  state: { sections: Readonly<Record<string, readonly string[]>> };
 }
 
 export type TraceKind = keyof TraceKinds;

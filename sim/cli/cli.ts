@@ -2,10 +2,12 @@
  * kqsim, the command line.
  *
  *   kqsim list                      builds, platforms, scenarios and invariants
- *   kqsim run <scenario> [...]      one narrated (or JSON-lines) run; last line `schedule: S`
+ *   kqsim run <scenario> [...]      one narrated run (or JSON lines, Perfetto, HTML; --teach);
+ *                                   last line `schedule: S`
  *   kqsim replay <scenario> --schedule S    the same run again, byte for byte
  *   kqsim compare <scenario> --builds A,B,C   wake-up cost per build (sim/cli/compare.ts)
- *   kqsim demo                      the narrated demo that `npm start` runs
+ *   kqsim diff <scenario> --build A --vs B   two builds on one schedule (sim/cli/diff.ts)
+ *   kqsim demo                      the guided tour that `npm start` runs (sim/cli/demo.ts)
  *
  * Exit codes: 0 every expectation and invariant held; 1 a violation, panic or deadlock
  * (the output carries the replayable schedule); 2 bad input or configuration, as one line
@@ -15,29 +17,34 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { BASES, BUILDS, type Build, BuildError, build_parse, OPTIONS, PATCHES } from '../../src/builds.ts';
 import { PLATFORMS, type Platform, platform_get } from '../../src/machine/platform.ts';
+import { html_run } from '../html.ts';
 import { INVARIANTS } from '../invariants.ts';
 import { jsonl_run } from '../jsonl.ts';
 import { narrate_run } from '../narrate.ts';
+import { perfetto_run } from '../perfetto.ts';
 import { RunInputError, type RunResult, run_scenario } from '../runner.ts';
 import { ScenarioError, scenario_list, scenario_load } from '../scenario.ts';
 import { ScheduleError } from '../schedule.ts';
 import { KQSIM_VERSION } from '../version.ts';
 import { register_compare } from './compare.ts';
+import { demo_tour } from './demo.ts';
+import { diff_register } from './diff.ts';
+import { teach_run } from './teach.ts';
 
 /** Bad input: reported as one line, exit 2. */
-class UsageError extends Error {
+export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
 const INPUT_ERRORS = [UsageError, BuildError, ScenarioError, ScheduleError, RunInputError];
 
-function platform_arg(name: string): Platform {
+export function platform_arg(name: string): Platform {
   const p = platform_get(name);
   if (!p) throw new UsageError(`unknown platform '${name}': valid platforms are ${PLATFORMS.map((x) => x.name).join(', ')}`);
   return p;
 }
 
-function seed_arg(text: string | undefined): number | undefined {
+export function seed_arg(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffffffff) {
     throw new UsageError(`--seed '${text}' is not a whole number from 0 to 4294967295`);
@@ -50,7 +57,7 @@ function exit_code(r: RunResult): number {
 }
 
 /** Write to --out or stdout; never lose output to an early exit. */
-function emit(text: string, out: string | undefined): void {
+export function emit(text: string, out: string | undefined): void {
   if (out === undefined) {
     process.stdout.write(text);
     return;
@@ -71,6 +78,7 @@ interface RunFlags {
   out?: string;
   verbose?: boolean;
   json?: boolean;
+  teach?: boolean;
 }
 
 async function cmd_run(ref: string, o: RunFlags): Promise<number> {
@@ -78,6 +86,8 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
   const build: Build = build_parse(o.build);
   const platform = platform_arg(o.platform);
   const seed = seed_arg(o.seed);
+  if (o.teach && (o.format !== 'text' || o.json))
+    throw new UsageError('--teach is a terminal dialogue: use it with --format text and without --json');
   const scenario = await scenario_load(ref);
   const r = run_scenario({
     scenario,
@@ -85,12 +95,20 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
     platform,
     ...(seed !== undefined ? { seed } : {}),
     ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
+    // The HTML state pane and the Perfetto kq_count counters read `state` snapshots.
+    ...(o.format === 'html' || o.format === 'perfetto' ? { snapshots: true } : {}),
   });
-  if (o.json) {
+  if (o.teach) {
+    await teach_run(r, scenario.description, process.stdin, process.stdout);
+  } else if (o.json) {
     const summary = { ...r.header, outcome: r.outcome, steps: r.steps, ticks: r.ticks, schedule: r.schedule };
     emit(`${JSON.stringify(summary)}\n`, o.out);
   } else if (o.format === 'jsonl') {
     emit(jsonl_run(r), o.out);
+  } else if (o.format === 'perfetto') {
+    emit(perfetto_run(r), o.out);
+  } else if (o.format === 'html') {
+    emit(html_run(r, scenario), o.out);
   } else {
     emit(narrate_run(r, scenario.description, { verbose: o.verbose ?? false }), o.out);
   }
@@ -131,30 +149,6 @@ async function cmd_list(json: boolean): Promise<number> {
   return 0;
 }
 
-async function cmd_demo(): Promise<number> {
-  const scenario = await scenario_load('nic-softnet');
-  const r = run_scenario({ scenario, build: build_parse('netbsd-2.0'), platform: platform_arg('i386') });
-  const intro = [
-    'kqsim demo: a process sleeps in kevent(2) on a UDP socket; a NIC interrupt delivers a packet.',
-    'Each line below is one thing the simulated NetBSD 2.0 kernel did: at which step and tick,',
-    'in which context (a process, an interrupt, idle) and at which interrupt priority level (cpl).',
-    '',
-  ].join('\n');
-  const next = [
-    '',
-    'Try next:',
-    '  npx kqsim list                                   what can be simulated',
-    '  npx kqsim run pipe-read                          a writer wakes a reader through kqueue',
-    '  npx kqsim run nic-softnet --seed 7               let the packet arrive somewhere else',
-    '  npx kqsim run nic-softnet --build netbsd-2.0+mutant-lost-wakeup --schedule kq1:nic-softnet:0*10.1',
-    '                                                   a broken kernel loses the wakeup',
-    '  npx kqsim run timer --format jsonl               the trace as JSON lines',
-    '',
-  ].join('\n');
-  process.stdout.write(intro + narrate_run(r, scenario.description) + next);
-  return exit_code(r);
-}
-
 function program(): Command {
   const prog = new Command()
     .name('kqsim')
@@ -175,7 +169,7 @@ function program(): Command {
     c
       .option('--build <build>', 'kernel build', 'netbsd-2.0')
       .option('--platform <platform>', 'platform (port)', 'i386')
-      .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl']).default('text'))
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl', 'perfetto', 'html']).default('text'))
       .option('--out <file>', 'write the output to a file instead of stdout')
       .option('--verbose', 'also narrate spl changes and every scheduling decision')
       .option('--json', 'print one JSON summary object instead of the trace');
@@ -188,6 +182,7 @@ function program(): Command {
   )
     .option('--seed <n>', 'take pseudo-random scheduling decisions from this seed')
     .option('--schedule <schedule>', 'replay the decisions of a schedule string')
+    .option('--teach', 'teaching mode: predict each interesting step before it is revealed (answers on stdin)')
     .action(async (ref, o) => {
       process.exitCode = await cmd_run(ref, o as RunFlags);
     });
@@ -201,12 +196,13 @@ function program(): Command {
     });
 
   register_compare(prog);
+  diff_register(prog);
 
   prog
     .command('demo')
-    .description('the narrated demo run (npm start)')
+    .description('a guided tour: a short narrated run, then what to try next (npm start)')
     .action(async () => {
-      process.exitCode = await cmd_demo();
+      process.exitCode = await demo_tour(process.stdout);
     });
   return prog as unknown as Command;
 }

@@ -222,6 +222,16 @@ export class Machine implements TraceClock {
     return this.pending.has(src);
   }
 
+  /** The pending interrupts in delivery order (for state views, never for kernel logic). */
+  pendingSources(): IrqSource[] {
+    return this.platform.deliveryOrder.filter((src) => this.pending.has(src));
+  }
+
+  /** The interrupt frames, outermost first (for state views). */
+  intrStack(): IrqSource[] {
+    return this.frames.map((f) => f.src);
+  }
+
   device_attach(name: string, src: IrqSource, events: readonly DeviceEvent[]): Device {
     const d = new Device(name, src, events);
     this.devices.push(d);
