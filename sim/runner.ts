@@ -9,7 +9,7 @@
 import type { Build } from '../src/builds.ts';
 import { kernel_boot } from '../src/kern/kernel.ts';
 import { type Chooser, firstChooser } from '../src/machine/chooser.ts';
-import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopped } from '../src/machine/machine.ts';
+import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopped, type StepObserver } from '../src/machine/machine.ts';
 import type { Platform } from '../src/machine/platform.ts';
 import { TraceBus, type TraceEvent } from '../src/trace.ts';
 import { RecordingChooser, ReplayChooser, SeededChooser } from './choosers.ts';
@@ -32,6 +32,8 @@ export interface RunSpec {
   readonly invariants?: readonly Invariant[];
   /** Called for every trace event as it happens (progress, live views). */
   readonly onEvent?: (ev: TraceEvent) => void;
+  /** Sees every transition's footprint (partial-order reduction in sim/explore). */
+  readonly observer?: StepObserver;
 }
 
 /** Replayable identity of a run: put on top of every trace so two traces can be compared. */
@@ -89,6 +91,7 @@ export function run_scenario(spec: RunSpec): RunResult {
     ...(sc.nic ? { nic: sc.nic } : {}),
     ...(sc.serial ? { serial: sc.serial } : {}),
   });
+  if (spec.observer) k.m.observer = spec.observer;
 
   // A violation ends the run on the spot, even in the middle of a step, so the trace stops
   // at the event that broke the invariant.
