@@ -4,6 +4,7 @@
  *   kqsim list                      builds, platforms, scenarios and invariants
  *   kqsim run <scenario> [...]      one narrated (or JSON-lines) run; last line `schedule: S`
  *   kqsim replay <scenario> --schedule S    the same run again, byte for byte
+ *   kqsim explore <scenario> [...]  many interleavings; a shrunk counterexample (explore.ts)
  *   kqsim demo                      the narrated demo that `npm start` runs
  *
  * Exit codes: 0 every expectation and invariant held; 1 a violation, panic or deadlock
@@ -21,21 +22,22 @@ import { RunInputError, type RunResult, run_scenario } from '../runner.ts';
 import { ScenarioError, scenario_list, scenario_load } from '../scenario.ts';
 import { ScheduleError } from '../schedule.ts';
 import { KQSIM_VERSION } from '../version.ts';
+import { explore_command } from './explore.ts';
 
 /** Bad input: reported as one line, exit 2. */
-class UsageError extends Error {
+export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
 const INPUT_ERRORS = [UsageError, BuildError, ScenarioError, ScheduleError, RunInputError];
 
-function platform_arg(name: string): Platform {
+export function platform_arg(name: string): Platform {
   const p = platform_get(name);
   if (!p) throw new UsageError(`unknown platform '${name}': valid platforms are ${PLATFORMS.map((x) => x.name).join(', ')}`);
   return p;
 }
 
-function seed_arg(text: string | undefined): number | undefined {
+export function seed_arg(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffffffff) {
     throw new UsageError(`--seed '${text}' is not a whole number from 0 to 4294967295`);
@@ -193,6 +195,8 @@ function program(): Command {
     .action(async (ref, o) => {
       process.exitCode = await cmd_run(ref, o as RunFlags);
     });
+
+  explore_command(prog as unknown as Command);
 
   prog
     .command('demo')

@@ -83,7 +83,7 @@ export interface ExploreReport {
   readonly violations: readonly Counterexample[];
 }
 
-export const DEFAULT_RUNS = 1000;
+export const DEFAULT_RUNS = 10_000;
 export const EXHAUSTIVE_RUNS_MAX = 100_000;
 /** Executions between two yields to the event loop. */
 const BATCH = 16;
