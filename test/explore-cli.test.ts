@@ -2,7 +2,7 @@
  * `kqsim explore` end to end: exit codes, the --json summary, and a counterexample whose
  * narrated shrunk run is byte for byte what `kqsim replay` prints.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -62,4 +62,26 @@ describe('kqsim explore', () => {
       expect(r.err.trimEnd().split('\n')).toHaveLength(1);
     }
   });
+
+  it('should stop cleanly on Ctrl-C and print what it covered', async () => {
+    // A run far too long to finish: wait for the first (non-TTY) progress line, then interrupt.
+    const child = spawn(process.execPath, [BIN, 'explore', 'nic-softnet', '--strategy', 'random', '--runs', '100000000'], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (err.includes('\n')) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(err).toMatch(/^explore: \d+ executions, \d+ distinct traces, \d+ pruned, \d+\/s, \d+%, ETA /);
+    expect(code).toBe(130);
+    expect(out).toMatch(
+      /^interrupted after \d+ execution\(s\) \(\d+ distinct trace\(s\), 0 execution\(s\) pruned as equivalent\): no violation in what was covered$/m,
+    );
+  }, 30_000);
 });
