@@ -10,7 +10,7 @@ import type { Build } from '../src/builds.ts';
 import { kcont_listener_attach } from '../src/kern/kcont_listener.ts';
 import { kernel_boot } from '../src/kern/kernel.ts';
 import { type Chooser, firstChooser } from '../src/machine/chooser.ts';
-import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopped } from '../src/machine/machine.ts';
+import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopped, type StepObserver } from '../src/machine/machine.ts';
 import type { Platform } from '../src/machine/platform.ts';
 import { TraceBus, type TraceEvent } from '../src/trace.ts';
 import { RecordingChooser, ReplayChooser, SeededChooser } from './choosers.ts';
@@ -38,6 +38,8 @@ export interface RunSpec {
   readonly onEvent?: (ev: TraceEvent) => void;
   /** Also put `state` snapshots on the trace (sim/snapshot.ts), for the HTML and Perfetto views. */
   readonly snapshots?: boolean;
+  /** Sees every transition's footprint (partial-order reduction in sim/explore). */
+  readonly observer?: StepObserver;
 }
 
 /** Replayable identity of a run: put on top of every trace so two traces can be compared. */
@@ -95,6 +97,7 @@ export function run_scenario(spec: RunSpec): RunResult {
     ...(sc.nic ? { nic: sc.nic } : {}),
     ...(sc.serial ? { serial: sc.serial } : {}),
   });
+  if (spec.observer) k.m.observer = spec.observer;
 
   // A violation ends the run on the spot, even in the middle of a step, so the trace stops
   // at the event that broke the invariant.

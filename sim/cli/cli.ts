@@ -8,6 +8,7 @@
  *   kqsim compare <scenario> --builds A,B,C   wake-up cost per build (sim/cli/compare.ts)
  *   kqsim diff <scenario> --build A --vs B   two builds on one schedule (sim/cli/diff.ts)
  *   kqsim demo                      the guided tour that `npm start` runs (sim/cli/demo.ts)
+ *   kqsim explore <scenario> [...]  many interleavings; a shrunk counterexample (explore.ts)
  *
  * Exit codes: 0 every expectation and invariant held; 1 a violation, panic or deadlock
  * (the output carries the replayable schedule); 2 bad input or configuration, as one line
@@ -29,6 +30,7 @@ import { KQSIM_VERSION } from '../version.ts';
 import { register_compare } from './compare.ts';
 import { demo_tour } from './demo.ts';
 import { diff_register } from './diff.ts';
+import { explore_command } from './explore.ts';
 import { teach_run } from './teach.ts';
 
 /** Bad input: reported as one line, exit 2. */
@@ -197,6 +199,7 @@ function program(): Command {
 
   register_compare(prog);
   diff_register(prog);
+  explore_command(prog as unknown as Command);
 
   prog
     .command('demo')

@@ -184,10 +184,25 @@ export function kevent_out(kev: Kevent): KeventOut {
 /* ---------------------------------------------------------------- knote primitives */
 
 /*
+ * For partial-order reduction (Machine.touch): a step that handles a knote reads or writes
+ * the knote, its kqueue and the object it watches (whose klist and state a filter reads),
+ * named as that object's code names itself (a socket by its receive buffer).
+ */
+function kn_touch(k: Kernel, kn: Knote): void {
+  if (!k.m.observer) return;
+  k.m.touch('kn', kn.kn_serial);
+  k.m.touch('chan', kn.kn_kq.chanName);
+  const w = (kn.kn_fp?.f_data ?? kn.kn_ptr) as { so_rcv?: WaitChannel; chanName?: string } | null;
+  const name = w?.so_rcv?.chanName ?? w?.chanName;
+  if (name !== undefined) k.m.touch('chan', name);
+}
+
+/*
  * KNOTE_ACTIVATE: mark the knote active and, unless it is disabled or already queued,
  * queue it. A disabled knote stays active so EV_ENABLE can queue it later.
  */
 export function* KNOTE_ACTIVATE(k: Kernel, kn: Knote): KGen {
+  kn_touch(k, kn);
   kn.kn_status |= KN_ACTIVE;
   if (k.build.has('kcont-knote')) {
     kn_trace(k, kn, 'activate', (kn.kn_status & KN_DISABLED) !== 0 ? 'disabled: its kcont is not run' : 'event became true: run its kcont');
@@ -218,6 +233,7 @@ function* kq_func(k: Kernel, _obj: unknown, env: unknown, _status: number): KGen
 export function* knote_enqueue(k: Kernel, kn: Knote): KGen {
   k.knote_pool.pool_check(kn, 'knote_enqueue');
   const kq = kn.kn_kq;
+  kn_touch(k, kn);
   if (!k.build.has('mutant-double-enqueue')) KASSERT((kn.kn_status & KN_QUEUED) === 0, '(kn->kn_status & KN_QUEUED) == 0');
   const s = splsched(k.m);
   kq.kq_head.push(kn);
@@ -231,6 +247,7 @@ export function* knote_enqueue(k: Kernel, kn: Knote): KGen {
 export function* knote_dequeue(k: Kernel, kn: Knote): KGen {
   const kq = kn.kn_kq;
   KASSERT((kn.kn_status & KN_QUEUED) !== 0, 'kn->kn_status & KN_QUEUED');
+  kn_touch(k, kn);
   const s = splsched(k.m);
   kq.kq_head.splice(kq.kq_head.indexOf(kn), 1);
   kn.kn_status &= ~KN_QUEUED;
@@ -240,6 +257,7 @@ export function* knote_dequeue(k: Kernel, kn: Knote): KGen {
 }
 
 export function* kqueue_wakeup(k: Kernel, kq: Kqueue): KGen {
+  k.m.touch('chan', kq.chanName);
   const s = splsched(k.m);
   if (kq.kq_state & KQ_SLEEP) {
     kq.kq_state &= ~KQ_SLEEP;
@@ -289,6 +307,7 @@ function knote_list(kn: Knote, fdp: Filedesc, create: boolean): Knote[] {
  */
 export function* knote_drop(k: Kernel, kn: Knote, fdp: Filedesc, why: string): KGen {
   k.knote_pool.pool_check(kn, 'knote_drop');
+  kn_touch(k, kn);
   const list = knote_list(kn, fdp, false);
   list.splice(list.indexOf(kn), 1);
   if (kn.kn_status & KN_QUEUED) yield* knote_dequeue(k, kn);
@@ -350,6 +369,7 @@ function kqueue_kqfilter(_k: Kernel, fp: File, kn: Knote): number {
  */
 function* kqueue_close(k: Kernel, fp: File): KGen<number> {
   const kq = fp.f_data as Kqueue;
+  k.m.touch('chan', kq.chanName);
   const p = curlwp(k).l_proc;
   const fdp = p.p_fd;
   const lists = [...fdp.fd_knlist, ...(fdp.fd_knhash ?? [])];
@@ -357,6 +377,7 @@ function* kqueue_close(k: Kernel, fp: File): KGen<number> {
     const second_loop = fdp.fd_knhash?.includes(list) ?? false;
     for (const kn of [...list]) {
       if (kn.kn_kq !== kq) continue;
+      kn_touch(k, kn);
       (kn.kn_fop as Filterops).f_detach(k, kn);
       list.splice(list.indexOf(kn), 1);
       kn_trace(k, kn, 'drop', 'its kqueue was closed');
@@ -482,6 +503,7 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
         return error;
       }
       kn = created;
+      kn_touch(k, kn);
       kn_trace(k, kn, 'attach', 'registered by EV_ADD');
     } else if (kn.kn_fop?.f_touch) {
       // Modern: a filter with f_touch decides itself what a later change means (EVFILT_USER).
@@ -512,6 +534,7 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
     yield* splx(k.m, s, 'kqueue_register:splx');
   }
   KASSERT(kn !== undefined, 'kqueue_register: knote found or created');
+  kn_touch(k, kn);
 
   if (kev.flags & EV_DISABLE && (kn.kn_status & KN_DISABLED) === 0) {
     const s = splsched(k.m);
@@ -621,12 +644,14 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
     first = false;
 
     // start:
+    k.m.touch('chan', kq.chanName);
     let empty = kq.kq_count === 0;
     if (k.build.has('mutant-lost-wakeup')) {
       // The mutant reads kq_count before blocking interrupts: an event can slip in here.
       yield 'kqueue_scan:count-tested';
     }
     let s = splsched(k.m);
+    k.m.touch('chan', kq.chanName);
     if (!k.build.has('mutant-lost-wakeup')) empty = kq.kq_count === 0;
     /*
      * ktickle-v1. Antti Kantee's first patch is not archived; all we know is his account of
@@ -664,6 +689,7 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
 
     kq.kq_head.push(marker);
     while (count > 0) {
+      k.m.touch('chan', kq.chanName);
       const kn = kq.kq_head.shift() as Knote;
       if (kn === marker) {
         yield* splx(k.m, s, 'kqueue_scan:splx');
@@ -671,6 +697,7 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
         break scan;
       }
       k.knote_pool.pool_check(kn, 'kqueue_scan');
+      kn_touch(k, kn);
       kq.kq_count--;
       if (kn.kn_status & KN_DISABLED && !k.build.has('mutant-return-disabled')) {
         kn.kn_status &= ~KN_QUEUED;
@@ -713,6 +740,7 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
         s = splsched(k.m);
       }
     }
+    k.m.touch('chan', kq.chanName);
     kq.kq_head.splice(kq.kq_head.indexOf(marker), 1);
     yield* splx(k.m, s, 'kqueue_scan:splx');
     break;

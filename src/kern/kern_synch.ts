@@ -31,6 +31,7 @@ export function* ltsleep(k: Kernel, chan: WaitChannel, catch_: boolean, wmesg: s
     l.l_flag |= L_SINTR;
     sig = CURSIG(p);
   }
+  k.m.touch('sleepq');
   if (sig === 0) {
     l.l_wchan = chan;
     l.l_wmesg = wmesg;
@@ -58,6 +59,7 @@ export function* ltsleep(k: Kernel, chan: WaitChannel, catch_: boolean, wmesg: s
 }
 
 export function unsleep(k: Kernel, l: Lwp): void {
+  k.m.touch('sleepq');
   const i = k.sleepq.indexOf(l);
   if (i >= 0) k.sleepq.splice(i, 1);
   l.l_wchan = null;
@@ -71,6 +73,7 @@ export function setrunnable_lwp(k: Kernel, l: Lwp, reason: string): void {
 }
 
 export function wakeup(k: Kernel, chan: WaitChannel): void {
+  k.m.touch('sleepq');
   for (const l of k.sleepq.filter((x) => x.l_wchan === chan)) {
     setrunnable_lwp(k, l, `wakeup(${chan.chanName})`);
   }

@@ -39,6 +39,7 @@ export function callout_reset(k: Kernel, c: Callout, ticks: number, fn: CalloutF
 }
 
 export function callout_schedule(k: Kernel, c: Callout, ticks: number): void {
+  k.m.touch('callouts');
   c.c_time = k.m.ticks + (ticks <= 0 ? 1 : ticks);
   c.c_seq = k.callout_seq++;
   if (!c.c_pending) {
@@ -48,6 +49,7 @@ export function callout_schedule(k: Kernel, c: Callout, ticks: number): void {
 }
 
 export function callout_stop(k: Kernel, c: Callout): void {
+  k.m.touch('callouts');
   if (!c.c_pending) return;
   c.c_pending = false;
   k.callouts.splice(k.callouts.indexOf(c), 1);
@@ -63,6 +65,7 @@ export function callout_next_due(k: Kernel): number | undefined {
 }
 
 function next_due_callout(k: Kernel): Callout | undefined {
+  k.m.touch('callouts');
   let best: Callout | undefined;
   for (const c of k.callouts) {
     if (c.c_time > k.m.ticks || c.c_idle?.()) continue;

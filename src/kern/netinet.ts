@@ -55,6 +55,7 @@ export function net_attach(k: Kernel, events: readonly DeviceEvent[]): NetState 
 }
 
 function* nicintr(k: Kernel, net: NetState, ring: unknown[]): KGen {
+  k.m.touch('net');
   while (ring.length > 0) {
     net.ipintrq.push(ring.shift() as NicPacket);
     net.if_ipackets++;
@@ -66,6 +67,7 @@ function* nicintr(k: Kernel, net: NetState, ring: unknown[]): KGen {
 }
 
 function* ipintr(k: Kernel, net: NetState): KGen {
+  k.m.touch('net');
   for (;;) {
     const s = splnet(k.m);
     const pkt = net.ipintrq.shift();
@@ -77,6 +79,7 @@ function* ipintr(k: Kernel, net: NetState): KGen {
 
 function* udp_input(k: Kernel, net: NetState, pkt: NicPacket): KGen {
   const so = net.bound.get(pkt.port);
+  if (so) k.m.touch('chan', so.so_rcv.chanName);
   if (!so || !sbappend(so.so_rcv, pkt.data, false)) {
     net.dropped++;
     k.bus.emit('log', { text: `udp_input: packet for port ${pkt.port} dropped` });
@@ -105,6 +108,7 @@ export function* sys_bind(k: Kernel, fd: number, port: number): KGen<number> {
   const so = udp_socket(k, fd);
   if (typeof so === 'number') return so;
   if (so.so_port !== 0 || !Number.isInteger(port) || port <= 0 || port > 65535) return EINVAL;
+  k.m.touch('net');
   if (k.net.bound.has(port)) return EADDRINUSE;
   so.so_port = port;
   k.net.bound.set(port, so);
@@ -117,6 +121,7 @@ export function* sys_sendto(k: Kernel, fd: number, port: number, data: string): 
   const so = udp_socket(k, fd);
   if (typeof so === 'number') return { error: so, written: 0 };
   const s = splnet(k.m);
+  k.m.touch('net');
   k.net.ipintrq.push({ at: k.m.ticks, port, data });
   k.m.softintr_schedule('softnet');
   yield* splx(k.m, s, 'looutput:splx');

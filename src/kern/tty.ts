@@ -40,12 +40,15 @@ export function tty_attach(k: Kernel, events: readonly DeviceEvent[]): TtyState 
 }
 
 function* comintr(k: Kernel, tp: TtyState, ring: unknown[], fifo: string[]): KGen {
+  k.m.touch('com0 fifo');
   while (ring.length > 0) fifo.push(ring.shift() as string);
   k.m.softintr_schedule('softserial');
   yield* knote(k, tp.sc_klist, 0);
 }
 
 function* comsoft(k: Kernel, tp: TtyState, fifo: string[]): KGen {
+  k.m.touch('com0 fifo');
+  k.m.touch('chan', tp.chanName);
   for (let chunk = fifo.shift(); chunk !== undefined; chunk = fifo.shift()) {
     const s = spltty(k.m);
     tp.t_rawq += chunk;
@@ -59,6 +62,7 @@ function* comsoft(k: Kernel, tp: TtyState, fifo: string[]): KGen {
 function* ttread(k: Kernel, fp: File, nbytes: number, nonblock: boolean): KGen<{ error: number; data: string }> {
   const tp = fp.f_data as TtyState;
   for (;;) {
+    k.m.touch('chan', tp.chanName);
     const s = spltty(k.m);
     if (tp.t_rawq.length > 0) {
       const data = tp.t_rawq.slice(0, nbytes);

@@ -85,10 +85,12 @@ function* sowakeup(k: Kernel, sb: Sockbuf): KGen {
 }
 
 export function* sorwakeup(k: Kernel, so: Socket): KGen {
+  k.m.touch('chan', so.so_rcv.chanName);
   yield* sowakeup(k, so.so_rcv);
 }
 
 export function* sowwakeup(k: Kernel, so: Socket): KGen {
+  k.m.touch('chan', so.so_rcv.chanName);
   yield* sowakeup(k, so.so_snd);
 }
 
@@ -115,6 +117,7 @@ function* soreceive(k: Kernel, fp: File, nbytes: number, nonblock: boolean): KGe
   const so = socket_of(fp);
   const sb = so.so_rcv;
   for (;;) {
+    k.m.touch('chan', so.so_rcv.chanName);
     if (sb.sb_cc > 0) {
       const head = sb.records[0] as string;
       const data = head.slice(0, nbytes);
@@ -159,6 +162,8 @@ function* sosend(k: Kernel, fp: File, data: string, nonblock: boolean): KGen<{ e
 
 function* soo_close(k: Kernel, fp: File): KGen<number> {
   const so = socket_of(fp);
+  k.m.touch('net');
+  k.m.touch('chan', so.so_rcv.chanName);
   if (k.net.bound.get(so.so_port) === so) k.net.bound.delete(so.so_port);
   const peer = so.so_peer;
   if (peer) {

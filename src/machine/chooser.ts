@@ -7,7 +7,7 @@
 
 /** One thing that may happen next. Its `label` names it by meaning, not by position. */
 export type ChoiceOption =
-  | { readonly kind: 'continue'; readonly label: string }
+  | { readonly kind: 'continue'; readonly label: string; readonly tid: number }
   | { readonly kind: 'irq'; readonly label: string; readonly device: string; readonly event: number }
   | { readonly kind: 'switch'; readonly label: string; readonly tid: number }
   | { readonly kind: 'run'; readonly label: string; readonly tid: number };

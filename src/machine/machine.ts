@@ -16,6 +16,8 @@
  *   Machine.boot_threads()   let kernel threads created at boot run until they block
  *   Machine.run()            drive the machine until it finishes, deadlocks or stops
  *   Machine.stop(outcome)    end the run from a hook (a violation) or from kernel code
+ *   Machine.touch(kind, id)  kernel code names a shared object its step reads or writes, for
+ *                            the partial-order reduction of sim/explore (a no-op otherwise)
  */
 import type { TraceBus, TraceClock } from '../trace.ts';
 import type { ChoiceOption, Chooser } from './chooser.ts';
@@ -118,6 +120,16 @@ export function KASSERT(cond: boolean, what: string): asserts cond {
   if (!cond) throw new KernelPanic(`kernel diagnostic assertion "${what}" failed`);
 }
 
+/*
+ * What partial-order reduction needs to see of a run. A transition is everything the machine
+ * does from one scheduling boundary (a thread about to be resumed or asked to yield, or the
+ * idle loop) to the next; `touch` names the shared objects it reads or writes.
+ */
+export interface StepObserver {
+  boundary(m: Machine): void;
+  touch(kind: string, id: string | number): void;
+}
+
 export interface MachineLimits {
   readonly steps_max: number;
   readonly ticks_max: number;
@@ -136,6 +148,8 @@ export class Machine implements TraceClock {
   readonly afterStep: (() => void)[] = [];
   /** Sources of future timed work (callouts): the earliest absolute tick, if any. */
   readonly timers: (() => number | undefined)[] = [];
+  /** Set by sim/explore for partial-order reduction; null in ordinary runs. */
+  observer: StepObserver | null = null;
 
   private readonly frames: Frame[] = [];
   private readonly runq: Thread[] = [];
@@ -152,6 +166,11 @@ export class Machine implements TraceClock {
   ) {
     this.cpl = platform.cplNone;
     bus.attach(this);
+  }
+
+  /** The current step reads or writes the shared object `kind id` (see StepObserver). */
+  touch(kind: string, id: string | number = ''): void {
+    if (this.observer) this.observer.touch(kind, id);
   }
 
   iplName(): string {
@@ -184,6 +203,7 @@ export class Machine implements TraceClock {
     KASSERT(t.state === 'sleeping', 'setrunnable: thread is asleep');
     t.state = 'runnable';
     this.runq.push(t);
+    this.touch('thread', t.tid);
   }
 
   /** Nothing to run: no interrupt in progress, no current thread, an empty run queue. */
@@ -212,6 +232,7 @@ export class Machine implements TraceClock {
 
   /** Post a soft interrupt; it is taken at the first preemption point where the cpl allows. */
   softintr_schedule(src: IrqSource): void {
+    this.touch('pending');
     if (!this.pending.has(src)) {
       this.pending.add(src);
       this.bus.emit('softintr', { src, by: this.contextName() });
@@ -280,10 +301,12 @@ export class Machine implements TraceClock {
       }
       const t = this.curthread;
       if (t) {
+        this.observer?.boundary(this);
         if (this.chooseAtThreadPoint(t)) continue;
         this.resumeThread(t);
         continue;
       }
+      this.observer?.boundary(this);
       this.idle();
     }
   }
@@ -297,6 +320,7 @@ export class Machine implements TraceClock {
 
   private takeInterrupt(src: IrqSource): void {
     this.pending.delete(src);
+    this.touch('pending');
     const over = this.contextName();
     const savedCpl = this.cpl;
     this.cpl = this.platform.raise(this.cpl, src);
@@ -323,6 +347,7 @@ export class Machine implements TraceClock {
 
   private resumeThread(t: Thread): void {
     this.steps++;
+    this.touch('thread', t.tid);
     const r = t.gen.next();
     if (r.done) {
       t.state = 'done';
@@ -355,7 +380,7 @@ export class Machine implements TraceClock {
       for (const r of this.runq) options.push({ kind: 'switch', label: `switch to ${r.name}`, tid: r.tid });
     }
     if (options.length === 0) return false;
-    options.unshift({ kind: 'continue', label: `continue ${t.name}` });
+    options.unshift({ kind: 'continue', label: `continue ${t.name}`, tid: t.tid });
     const pick = this.choose(t.at, options);
     if (pick.kind === 'continue') return false;
     if (pick.kind === 'switch') {
@@ -391,6 +416,8 @@ export class Machine implements TraceClock {
     d.next++;
     d.ring.push(ev.payload);
     this.pending.add(d.src);
+    this.touch('device', d.name);
+    this.touch('pending');
     this.bus.emit('device', { device: d.name, src: d.src, what: ev.what });
   }
 

@@ -1,0 +1,183 @@
+/*
+ * The explorer: run many executions of a scenario under a strategy, check every invariant
+ * and expectation on each (run_scenario does), count executions, distinct traces and
+ * pruned executions, and turn the first failure into a shrunk, replayable counterexample.
+ *
+ *   explore(spec)        -> Promise<ExploreReport>; yields to the event loop between
+ *                           batches so that a caller can stop it (spec.stop())
+ *   make_strategy(spec)  the Strategy a spec names
+ *
+ * A run whose outcome is not `done` is a counterexample: an invariant violation, a failed
+ * expectation, a panic, or a deadlock. The explorer reads no clock; progress reporting
+ * (with rates) is the caller's business.
+ */
+import type { Build } from '../../src/builds.ts';
+import type { Platform } from '../../src/machine/platform.ts';
+import { type RunResult, run_scenario } from '../runner.ts';
+import type { Scenario } from '../scenario.ts';
+import { exhaustive_strategy } from './exhaustive.ts';
+import { pct_strategy } from './pct.ts';
+import { random_strategy } from './random.ts';
+import { failure_of } from './replay.ts';
+import { shrink } from './shrink.ts';
+import type { Strategy, StrategyName } from './strategy.ts';
+import { trace_hash } from './trace_hash.ts';
+
+export interface ExploreSpec {
+  readonly scenario: Scenario;
+  readonly build: Build;
+  readonly platform: Platform;
+  readonly strategy: StrategyName;
+  /** random, pct: how many executions; exhaustive: a cap (the search is incomplete if hit). */
+  readonly runs?: number;
+  readonly seed?: number;
+  readonly depth?: number;
+  readonly maxPreemptions?: number;
+  /** Exhaustive: partial-order reduction (default on). */
+  readonly reduce?: boolean;
+  /** PCT: the bug depth d it targets (d-1 priority change points). */
+  readonly pctDepth?: number;
+  /** Shrink the counterexample (default on). */
+  readonly shrink?: boolean;
+  /** Called after every execution. */
+  readonly onProgress?: (p: ExploreProgress) => void;
+  /** Polled between executions: return true to stop early (Ctrl-C). */
+  readonly stop?: () => boolean;
+}
+
+export interface ExploreProgress {
+  readonly executions: number;
+  readonly pruned: number;
+  readonly distinctTraces: number;
+  /** The number of executions planned, when known (random, pct). */
+  readonly planned: number | undefined;
+}
+
+export interface Counterexample {
+  /** The invariant's name, `expectation`, `panic` or `deadlock`. */
+  readonly invariant: string;
+  readonly message: string;
+  /** The step at which the original failing execution failed. */
+  readonly step: number;
+  readonly schedule: string;
+  readonly shrunkSchedule: string;
+  /** The shrunk run itself (replaying shrunkSchedule gives the same trace). */
+  readonly shrunk: RunResult;
+  /** The 1-based execution that found it. */
+  readonly execution: number;
+}
+
+export interface ExploreReport {
+  readonly scenario: string;
+  readonly build: string;
+  readonly platform: string;
+  readonly strategy: StrategyName;
+  readonly seed: number;
+  readonly executions: number;
+  readonly distinctTraces: number;
+  readonly pruned: number;
+  /** Exhaustive only: every execution within the bounds was covered (or pruned as equivalent). */
+  readonly complete: boolean;
+  /** Stopped early by the caller. */
+  readonly interrupted: boolean;
+  readonly violations: readonly Counterexample[];
+}
+
+export const DEFAULT_RUNS = 10_000;
+export const EXHAUSTIVE_RUNS_MAX = 100_000;
+/** Executions between two yields to the event loop. */
+const BATCH = 16;
+
+export function make_strategy(spec: ExploreSpec): Strategy {
+  const seed = spec.seed ?? 0;
+  switch (spec.strategy) {
+    case 'random':
+      return random_strategy(seed);
+    case 'pct':
+      return pct_strategy(seed, spec.pctDepth);
+    case 'exhaustive':
+      return exhaustive_strategy({
+        ...(spec.reduce !== undefined ? { reduce: spec.reduce } : {}),
+        ...(spec.depth !== undefined ? { depth: spec.depth } : {}),
+        ...(spec.maxPreemptions !== undefined ? { maxPreemptions: spec.maxPreemptions } : {}),
+      });
+  }
+}
+
+function describe_failure(r: RunResult): string {
+  const o = r.outcome;
+  switch (o.kind) {
+    case 'done':
+      return '';
+    case 'deadlock':
+      return `nothing can run and nothing is due, but ${o.sleeping.join(', ')} still sleep(s)`;
+    case 'panic':
+    case 'violation':
+      return o.message;
+  }
+}
+
+export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
+  const strategy = make_strategy(spec);
+  const limit = spec.runs ?? (spec.strategy === 'exhaustive' ? EXHAUSTIVE_RUNS_MAX : DEFAULT_RUNS);
+  const base = { scenario: spec.scenario, build: spec.build, platform: spec.platform };
+  const traces = new Set<string>();
+  let executions = 0;
+  let interrupted = false;
+  let capped = false;
+  const violations: Counterexample[] = [];
+
+  for (;;) {
+    if (spec.stop?.()) {
+      interrupted = true;
+      break;
+    }
+    const ex = strategy.next();
+    if (!ex) break;
+    if (executions >= limit) {
+      capped = true;
+      break;
+    }
+    const r = run_scenario({ ...base, chooser: ex.chooser, ...(ex.observer ? { observer: ex.observer } : {}) });
+    if (ex.finished(r)) {
+      executions++;
+      traces.add(trace_hash(r.events));
+      if (r.outcome.kind !== 'done') {
+        const shrunk = spec.shrink === false ? r : shrink(base, r).result;
+        // Replay the shrunk schedule strictly, exactly as `kqsim replay` will.
+        const replayed = run_scenario({ ...base, schedule: shrunk.schedule });
+        violations.push({
+          invariant: failure_of(r.outcome),
+          message: describe_failure(r),
+          step: r.steps,
+          schedule: r.schedule,
+          shrunkSchedule: replayed.schedule,
+          shrunk: replayed,
+          execution: executions,
+        });
+        spec.onProgress?.({ executions, pruned: strategy.pruned, distinctTraces: traces.size, planned: undefined });
+        break;
+      }
+    }
+    spec.onProgress?.({
+      executions,
+      pruned: strategy.pruned,
+      distinctTraces: traces.size,
+      planned: spec.strategy === 'exhaustive' ? undefined : limit,
+    });
+    if ((executions + strategy.pruned) % BATCH === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return {
+    scenario: spec.scenario.name,
+    build: spec.build.name,
+    platform: spec.platform.name,
+    strategy: spec.strategy,
+    seed: spec.seed ?? 0,
+    executions,
+    distinctTraces: traces.size,
+    pruned: strategy.pruned,
+    complete: strategy.complete && !capped && !interrupted && violations.length === 0,
+    interrupted,
+    violations,
+  };
+}
