@@ -601,6 +601,7 @@ function* kqueue_scan_return(
 ): KGen<{ error: number; retval: number }> {
   if (!ktickle(k)) return r;
   yield 'kqueue_scan:simple_lock';
+  k.m.touch('chan', kq.chanName);
   if (!(tickle_eintr && k.build.has('mutant-tickle-sticky'))) {
     if (kq.kq_state & KQ_TICKLED) tickle_trace(k, kq, 'clear', tickle_eintr ? 'consumed by the EINTR return' : 'consumed by this return');
     kq.kq_state &= ~KQ_TICKLED;
@@ -1011,6 +1012,7 @@ function* kqueue_ioctl(k: Kernel, fp: File, cmd: string, arg: unknown): KGen<num
       if (!ktickle(k)) return ENOTTY;
       // 1.41 takes kq_lock here at spl0: an interrupt can still arrive around it.
       yield 'kqueue_ioctl:simple_lock';
+      k.m.touch('chan', kq.chanName);
       kq.kq_state |= KQ_TICKLED;
       tickle_trace(k, kq, 'tickle', kq.kq_state & KQ_SLEEP ? 'a thread sleeps in kevent: wake it' : 'nobody sleeps in kevent: the flag waits');
       yield 'kqueue_ioctl:simple_unlock';

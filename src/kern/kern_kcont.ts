@@ -236,11 +236,15 @@ export function* kcont_enqueue(k: Kernel, kcq: Kcq, kc: Kc): KGen {
  */
 export function* kcont_enqueue_atomic(k: Kernel, kcq: Kcq, kc: Kc): KGen {
   const s = splvm(k.m);
+  // Partial-order reduction: a kcqueue is shared with soft interrupts and the kthread.
+  k.m.touch('chan', kcq.chanName);
+  k.m.touch('kc', kc.kc_serial);
   kc.kc_next = null;
   if (kcq.sqh_last === null) kcq.sqh_first = kc;
   else kcq.sqh_last.kc_next = kc;
   k.bus.emit('kcont-enqueued', { kc: kc.kc_serial, queue: kcq.chanName });
   yield 'kcont_enqueue_atomic:linked';
+  k.m.touch('chan', kcq.chanName);
   kcq.sqh_last = kc;
   yield* splx(k.m, s, 'kcont_enqueue_atomic:splx');
 }
@@ -248,11 +252,14 @@ export function* kcont_enqueue_atomic(k: Kernel, kcq: Kcq, kc: Kc): KGen {
 /* SIMPLEQ_REMOVE_HEAD at splvm, which also clears the removed kc's link. Same XXX. */
 export function* kcont_dequeue_atomic(k: Kernel, kcq: Kcq): KGen<Kc | null> {
   const s = splvm(k.m);
+  k.m.touch('chan', kcq.chanName);
   const kc = kcq.sqh_first;
   if (kc !== null) {
+    k.m.touch('kc', kc.kc_serial);
     kcq.sqh_first = kc.kc_next;
     k.bus.emit('kcont-dequeued', { kc: kc.kc_serial, queue: kcq.chanName });
     yield 'kcont_dequeue_atomic:unlinked';
+    k.m.touch('chan', kcq.chanName);
     if (kcq.sqh_first === null) kcq.sqh_last = null;
     kc.kc_next = null;
   } else {
@@ -272,6 +279,7 @@ export function* kcont_dequeue_atomic(k: Kernel, kcq: Kcq): KGen<Kc | null> {
  */
 export function* kcont_defer(k: Kernel, kc: Kc, obj: unknown, status: number, curipl: KcIpl): KGen {
   const st = kcont_state(k);
+  k.m.touch('kc', kc.kc_serial);
   if ((kc.kc_flags & KC_DEFERRED) === 0) {
     kc.kc_flags |= KC_DEFERRED;
     kc.kc_obj = obj;
@@ -337,6 +345,7 @@ function* kcont_run_kc(
   request: boolean,
 ): KGen<{ obj: unknown; status: number }> {
   const st = kcont_state(k);
+  k.m.touch('kc', kc.kc_serial);
   if (request) {
     k.bus.emit('kcont-request', {
       kc: kc.kc_serial,

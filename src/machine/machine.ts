@@ -40,6 +40,12 @@ export class Thread {
   /** The label of the preemption point it is stopped at. */
   at = 'start';
   /**
+   * Switched to and not yet stepped. Switching away again from there would only undo the
+   * choice that brought it here, so the scheduler offers no switch until it has run a step:
+   * without this an exhaustive search could ping-pong between two threads forever.
+   */
+  fresh = false;
+  /**
    * A kernel daemon (the kcont kthread): it never exits, so a run whose other threads are
    * done ends without it, and it is not counted as a sleeper in a deadlock.
    */
@@ -347,6 +353,7 @@ export class Machine implements TraceClock {
 
   private resumeThread(t: Thread): void {
     this.steps++;
+    t.fresh = false;
     this.touch('thread', t.tid);
     const r = t.gen.next();
     if (r.done) {
@@ -376,7 +383,7 @@ export class Machine implements TraceClock {
   private chooseAtThreadPoint(t: Thread): boolean {
     const options: ChoiceOption[] = [];
     this.addDeviceOptions(options);
-    if (t.userMode) {
+    if (t.userMode && !t.fresh) {
       for (const r of this.runq) options.push({ kind: 'switch', label: `switch to ${r.name}`, tid: r.tid });
     }
     if (options.length === 0) return false;
@@ -434,6 +441,7 @@ export class Machine implements TraceClock {
     KASSERT(t !== undefined, `thread ${tid} is on the run queue`);
     this.runq.splice(i, 1);
     t.state = 'onproc';
+    t.fresh = true;
     this.curthread = t;
     this.cpl = t.cpl;
     this.bus.emit('switch', { from, to: t.name, why });
