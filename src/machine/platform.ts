@@ -121,9 +121,18 @@ const DISPLAY_ORDER: readonly IplName[] = [
   'serial',
 ];
 
+/* Every trace event names the cpl, so the names are computed once per table and value. */
+const described = new WeakMap<Readonly<Record<IplName, number>>, Map<Cpl, string>>();
+
 function describe_by_table(table: Readonly<Record<IplName, number>>, cpl: Cpl, fmt: (n: number) => string): string {
-  for (const name of DISPLAY_ORDER) if (table[name] === cpl) return name;
-  return fmt(cpl);
+  let names = described.get(table);
+  if (!names) described.set(table, (names = new Map()));
+  let name = names.get(cpl);
+  if (name === undefined) {
+    name = DISPLAY_ORDER.find((n) => table[n] === cpl) ?? fmt(cpl);
+    names.set(cpl, name);
+  }
+  return name;
 }
 
 export const i386: Platform = {
