@@ -1,18 +1,8 @@
-/*
- * The CLI end to end, as a user runs it: a real process, real exit codes and streams.
- */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'kqsim.js');
-
-function kqsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { expectInputErrors, kqsim } from './helpers/cli.ts';
 
 describe('kqsim CLI', () => {
   it('should list builds, platforms, scenarios and invariants', () => {
@@ -81,12 +71,6 @@ export default defineScenario({ summary: 'spins', processes: [{ name: 'spin', *m
       [['run', loops], /did not finish: step budget of \d+ steps exceeded/],
       [['run', 'pipe-read', '--format', 'xml'], /argument 'xml' is invalid/],
     ];
-    for (const [args, pattern] of cases) {
-      const r = kqsim(...args);
-      expect(r.code, args.join(' ')).toBe(2);
-      expect(r.out, args.join(' ')).toBe('');
-      expect(r.err.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
-      expect(r.err, args.join(' ')).toMatch(pattern);
-    }
+    expectInputErrors(cases);
   });
 });

@@ -1,22 +1,10 @@
-/*
- * The wake-up scenarios on their builds, the measurements `kqsim compare` takes from their
- * traces, and the command end to end.
- */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { compare_summary, wakeup_measure } from '../sim/compare.ts';
 import { scenario_load } from '../sim/scenario.ts';
 import { macppc } from '../src/machine/platform.ts';
+import { kqsim } from './helpers/cli.ts';
 import { run, verdict } from './helpers/run.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'kqsim.js');
-
-function kqsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 const CASES = [
   { scenario: 'wakeup-pipe', build: 'netbsd-4.0', mechanism: 'pipe' },

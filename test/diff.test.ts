@@ -1,9 +1,3 @@
-/*
- * Build diff: the alignment, choices mapped by meaning, the report, and `kqsim diff` end to
- * end (exit 0 when user-visible results are the same, 1 when they differ, 2 on bad input).
- */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { align } from '../sim/align.ts';
@@ -12,14 +6,8 @@ import { MeaningChooser } from '../sim/meaning_chooser.ts';
 import { scenario_load } from '../sim/scenario.ts';
 import { build_parse } from '../src/builds.ts';
 import { i386 } from '../src/machine/platform.ts';
+import { expectInputErrors, kqsim } from './helpers/cli.ts';
 import { FOUNDATION_SCENARIOS, runNamed } from './helpers/run.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'kqsim.js');
-
-function kqsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 /** Length of a longest common subsequence, by dynamic programming (the oracle). */
 function lcs(a: readonly string[], b: readonly string[]): number {
@@ -182,12 +170,6 @@ describe('kqsim diff', () => {
       ],
       [['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--schedule', 'kq1:timer:'], /schedule is for scenario 'timer'/],
     ];
-    for (const [args, pattern] of cases) {
-      const r = kqsim(...args);
-      expect(r.code, args.join(' ')).toBe(2);
-      expect(r.out, args.join(' ')).toBe('');
-      expect(r.err.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
-      expect(r.err, args.join(' ')).toMatch(pattern);
-    }
+    expectInputErrors(cases);
   });
 });

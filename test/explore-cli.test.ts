@@ -2,16 +2,9 @@
  * `kqsim explore` end to end: exit codes, the --json summary, and a counterexample whose
  * narrated shrunk run is byte for byte what `kqsim replay` prints.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'kqsim.js');
-
-function kqsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { BIN, kqsim } from './helpers/cli.ts';
 
 const MUTANT = 'netbsd-2.0+mutant-lost-wakeup';
 

@@ -1,22 +1,10 @@
-/*
- * The kcont scenarios on both builds and both platforms, Stone's macppc IPL-order hazard
- * found by exploring seeds, and the CLI's exit codes for them.
- */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../sim/runner.ts';
 import { i386, macppc } from '../src/machine/platform.ts';
+import { kqsim } from './helpers/cli.ts';
 import { eventsOf, runNamed, verdict } from './helpers/run.ts';
 
 const KCONT_SCENARIOS = ['kcont-defer-softnet', 'kcont-kthread', 'kcont-ipl-order'] as const;
-const BIN = join(import.meta.dirname, '..', 'bin', 'kqsim.js');
-
-function kqsim(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
 describe('kcont scenarios', () => {
   for (const name of KCONT_SCENARIOS) {
     for (const build of ['netbsd-2.0', 'netbsd-2.0+kcont-knote']) {

@@ -1,21 +1,9 @@
-/*
- * Teaching mode: the questions (sim/teach.ts) and `kqsim run --teach` with its answers on a
- * pipe, as a class would script it.
- */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { teach_points } from '../sim/teach.ts';
 import { i386, macppc } from '../src/machine/platform.ts';
+import { kqsim, kqsimWith } from './helpers/cli.ts';
 import { FOUNDATION_SCENARIOS, runNamed } from './helpers/run.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'kqsim.js');
-
-function kqsim(input: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 describe('teach_points', () => {
   test.prop([fc.constantFrom(...FOUNDATION_SCENARIOS), fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(i386, macppc)], { numRuns: 30 })(
@@ -54,7 +42,7 @@ describe('kqsim run --teach', () => {
     // Right, wrong, an empty line (just reveal), then end of input at the fourth question.
     const right = (points[0]?.answer ?? 0) + 1;
     const wrong = (((points[1]?.answer ?? 0) + 1) % (points[1]?.options.length ?? 1)) + 1;
-    const out = kqsim(`${right}\n${wrong}\n\n`, 'run', 'nic-softnet', '--teach');
+    const out = kqsimWith({ input: `${right}\n${wrong}\n\n` }, 'run', 'nic-softnet', '--teach');
     expect(out.code).toBe(0);
     expect(out.err).toBe('');
     expect(out.out.match(/^\? /gm)).toHaveLength(4);
@@ -69,7 +57,7 @@ describe('kqsim run --teach', () => {
   });
 
   it('should reveal everything after the first question when stdin is empty', () => {
-    const out = kqsim('', 'run', 'timer', '--teach');
+    const out = kqsim('run', 'timer', '--teach');
     expect(out.code).toBe(0);
     // The first question finds the end of input; nothing more is asked, nothing is scored.
     expect(out.out.match(/^\? /gm)).toHaveLength(1);
@@ -79,7 +67,7 @@ describe('kqsim run --teach', () => {
   });
 
   it('should refuse --teach with another format, as bad input', () => {
-    const out = kqsim('', 'run', 'timer', '--teach', '--format', 'jsonl');
+    const out = kqsim('run', 'timer', '--teach', '--format', 'jsonl');
     expect(out.code).toBe(2);
     expect(out.err).toMatch(/^kqsim: error: --teach is a terminal dialogue/);
   });

@@ -1,22 +1,11 @@
-/*
- * `npm start` (kqsim demo): the guided tour introduces kqueue, an interrupt and a deferral
- * in the order they happen, and every command it suggests works as it says.
- */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'kqsim.js');
-
-function kqsim(args: string[], cwd?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input: '', cwd, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { kqsim, kqsimWith } from './helpers/cli.ts';
 
 describe('kqsim demo', () => {
-  const tour = kqsim(['demo']);
+  const tour = kqsim('demo');
 
   it('should walk through kqueue, a sleep, an interrupt, a deferral, a knote and the returned event, in order', () => {
     expect(tour.code).toBe(0);
@@ -42,7 +31,7 @@ describe('kqsim demo', () => {
     expect(commands.length).toBeGreaterThanOrEqual(6);
     const dir = mkdtempSync(join(tmpdir(), 'kqsim-tour-'));
     for (const args of commands) {
-      const r = kqsim(args, dir);
+      const r = kqsimWith({ cwd: dir }, ...args);
       // The broken build and the diff against it are meant to exit 1; nothing is bad input.
       const broken = args.some((a) => a.includes('mutant'));
       expect(r.code, args.join(' ')).toBe(broken ? 1 : 0);
