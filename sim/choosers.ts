@@ -9,7 +9,7 @@
 import type { ChoicePoint, Chooser } from '../src/machine/chooser.ts';
 import { ScheduleError } from './schedule.ts';
 
-/** splitmix32: a tiny, well-mixed 32-bit generator. Deterministic; no Math.random. */
+/** splitmix32: a tiny, well-mixed 32-bit generator, seeded, so every run can be repeated. */
 export class Prng {
   private state: number;
 

@@ -121,17 +121,30 @@ function platform_opt(name: string): { platform?: Platform } {
   return p ? { platform: p } : {};
 }
 
+/** What went wrong, in one phrase ('' for a run that held). */
+export function outcome_message(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case 'done':
+      return '';
+    case 'deadlock':
+      return `nothing can run and nothing is due, but ${outcome.sleeping.join(', ')} still sleep(s)`;
+    case 'panic':
+    case 'violation':
+      return outcome.message;
+  }
+}
+
 export function outcome_line(outcome: Outcome, steps: number, ticks: number): string {
   const size = `${steps} steps, ${ticks} ticks`;
   switch (outcome.kind) {
     case 'done':
       return `outcome: ok: every process exited, every expectation and invariant held (${size})`;
     case 'deadlock':
-      return `outcome: DEADLOCK: nothing can run and nothing is due, but ${outcome.sleeping.join(', ')} still sleep(s) (${size})`;
+      return `outcome: DEADLOCK: ${outcome_message(outcome)} (${size})`;
     case 'panic':
-      return `outcome: PANIC at step ${steps}: ${outcome.message}`;
+      return `outcome: PANIC at step ${steps}: ${outcome_message(outcome)}`;
     case 'violation':
-      return `outcome: VIOLATION of ${outcome.invariant} at step ${steps}: ${outcome.message}`;
+      return `outcome: VIOLATION of ${outcome.invariant} at step ${steps}: ${outcome_message(outcome)}`;
   }
 }
 

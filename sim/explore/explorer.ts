@@ -13,6 +13,7 @@
  */
 import type { Build } from '../../src/builds.ts';
 import type { Platform } from '../../src/machine/platform.ts';
+import { outcome_message } from '../narrate.ts';
 import { type RunResult, run_scenario } from '../runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { exhaustive_strategy } from './exhaustive.ts';
@@ -104,19 +105,6 @@ export function make_strategy(spec: ExploreSpec): Strategy {
   }
 }
 
-function describe_failure(r: RunResult): string {
-  const o = r.outcome;
-  switch (o.kind) {
-    case 'done':
-      return '';
-    case 'deadlock':
-      return `nothing can run and nothing is due, but ${o.sleeping.join(', ')} still sleep(s)`;
-    case 'panic':
-    case 'violation':
-      return o.message;
-  }
-}
-
 export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
   const strategy = make_strategy(spec);
   const limit = spec.runs ?? (spec.strategy === 'exhaustive' ? EXHAUSTIVE_RUNS_MAX : DEFAULT_RUNS);
@@ -148,7 +136,7 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
         const replayed = run_scenario({ ...base, schedule: shrunk.schedule });
         violations.push({
           invariant: failure_of(r.outcome),
-          message: describe_failure(r),
+          message: outcome_message(r.outcome),
           step: r.steps,
           schedule: r.schedule,
           shrunkSchedule: replayed.schedule,

@@ -346,17 +346,17 @@ function* kcont_run_kc(
 ): KGen<{ obj: unknown; status: number }> {
   const st = kcont_state(k);
   k.m.touch('kc', kc.kc_serial);
-  if (request) {
-    k.bus.emit('kcont-request', {
-      kc: kc.kc_serial,
-      fn: fn_name(kc),
-      by,
-      asked: kc_ipl_name(kc.kc_ipl),
-      curipl: kc_ipl_name(curipl),
-      obj: obj_name(obj),
-      status,
-    });
-  }
+  // What a request and a run say about the kc: the same fields, with the obj and status in use.
+  const described = (o: unknown, stat: number) => ({
+    kc: kc.kc_serial,
+    fn: fn_name(kc),
+    by,
+    asked: kc_ipl_name(kc.kc_ipl),
+    curipl: kc_ipl_name(curipl),
+    obj: obj_name(o),
+    status: stat,
+  });
+  if (request) k.bus.emit('kcont-request', described(obj, status));
   st.kc_pool.pool_check(kc, by);
   // If execution of kc was already deferred, restore its context.
   if (kc.kc_flags & KC_DEFERRED) {
@@ -373,16 +373,7 @@ function* kcont_run_kc(
   if (kc.kc_ipl === KC_IPL_IMMED || now) {
     // kc_fn may free the kc (it can be part of kc_env_arg): save the flags first.
     const saved_flags = kc.kc_flags;
-    k.bus.emit('kcont-run', {
-      kc: kc.kc_serial,
-      fn: fn_name(kc),
-      by,
-      asked: kc_ipl_name(kc.kc_ipl),
-      curipl: kc_ipl_name(curipl),
-      obj: obj_name(obj),
-      status,
-      deferred: !request,
-    });
+    k.bus.emit('kcont-run', { ...described(obj, status), deferred: !request });
     yield* (kc.kc_fn as KcFn)(k, obj, kc.kc_env_arg, status);
     if (saved_flags & KC_AUTOFREE) kc_free(k, kc, knote_of(kc), `${by} (KC_AUTOFREE)`);
   } else {
