@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { make_strategy } from '../sim/explore/explorer.ts';
 import type { StrategyName } from '../sim/explore/strategy.ts';
 import { trace_hash } from '../sim/explore/trace_hash.ts';
-import { run_scenario } from '../sim/runner.ts';
+import { run_scenario } from '../sim/run/runner.ts';
 import { defineScenario, type Scenario, scenario_load } from '../sim/scenario.ts';
 import { type Build, build_parse } from '../src/builds.ts';
 import { i386 } from '../src/machine/platform.ts';

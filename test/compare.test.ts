@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { compare_summary, wakeup_measure } from '../sim/compare.ts';
+import { compare_summary, wakeup_measure } from '../sim/compare/compare.ts';
 import { scenario_load } from '../sim/scenario.ts';
 import { macppc } from '../src/machine/platform.ts';
 import { kqsim } from './helpers/cli.ts';

@@ -3,8 +3,8 @@
  * kinds later issues add, such as kcont) any `defer*` op and the `run` of the same id.
  */
 import { describe, expect, it } from 'vitest';
-import { deferral_key, deferral_run_key, is_deferral } from '../sim/deferral.ts';
-import { teach_points } from '../sim/teach.ts';
+import { deferral_key, deferral_run_key, is_deferral } from '../sim/view/deferral.ts';
+import { teach_points } from '../sim/view/teach.ts';
 import type { TraceEvent } from '../src/trace.ts';
 import { eventsOf, runNamed } from './helpers/run.ts';
 

@@ -1,8 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { align } from '../sim/align.ts';
-import { diff_builds, diff_text } from '../sim/diff.ts';
-import { MeaningChooser } from '../sim/meaning_chooser.ts';
+import { align } from '../sim/compare/align.ts';
+import { diff_builds, diff_text } from '../sim/compare/diff.ts';
+import { MeaningChooser } from '../sim/run/meaning_chooser.ts';
 import { scenario_load } from '../sim/scenario.ts';
 import { build_parse } from '../src/builds.ts';
 import { i386 } from '../src/machine/platform.ts';

@@ -4,9 +4,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { failure_of, run_choices, scheduleArbitrary } from '../sim/explore/fc.ts';
 import { schedule_choices } from '../sim/explore/replay.ts';
-import { failure_of, run_choices, scheduleArbitrary } from '../sim/fc.ts';
-import { run_scenario } from '../sim/runner.ts';
+import { run_scenario } from '../sim/run/runner.ts';
 import { scenario_load } from '../sim/scenario.ts';
 import { build_parse } from '../src/builds.ts';
 import { i386 } from '../src/machine/platform.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { INVARIANTS } from '../sim/invariants.ts';
-import { KCONT_INVARIANTS } from '../sim/kcont_invariants.ts';
+import { INVARIANTS } from '../sim/check/invariants.ts';
+import { KCONT_INVARIANTS } from '../sim/check/kcont.ts';
 import { runNamed, verdict } from './helpers/run.ts';
 
 /*

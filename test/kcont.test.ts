@@ -3,7 +3,7 @@
  * the run-or-defer rule, the SIMPLEQ, the 1.9 bugs kept on purpose, and Stone's naming.
  */
 import { describe, expect, it } from 'vitest';
-import { narrate_run } from '../sim/narrate.ts';
+import { narrate_run } from '../sim/view/narrate.ts';
 import { BUILDS, BuildError, build_parse } from '../src/builds.ts';
 import {
   KC_DEFERRED,

@@ -13,7 +13,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import type { RunResult } from '../sim/runner.ts';
+import type { RunResult } from '../sim/run/runner.ts';
 import { scenario_load } from '../sim/scenario.ts';
 import { i386, macppc } from '../src/machine/platform.ts';
 import { eventsOf, FOUNDATION_SCENARIOS, run } from './helpers/run.ts';

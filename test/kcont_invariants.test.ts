@@ -4,8 +4,8 @@
  * same scenario holds where the hazard cannot happen.
  */
 import { describe, expect, it } from 'vitest';
-import { KCONT_INVARIANTS } from '../sim/kcont_invariants.ts';
-import type { RunResult } from '../sim/runner.ts';
+import { KCONT_INVARIANTS } from '../sim/check/kcont.ts';
+import type { RunResult } from '../sim/run/runner.ts';
 import { i386, macppc, type Platform } from '../src/machine/platform.ts';
 import { eventsOf, type RunOpts, runNamed, verdict } from './helpers/run.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../sim/runner.ts';
+import type { RunResult } from '../sim/run/runner.ts';
 import { i386, macppc } from '../src/machine/platform.ts';
 import { kqsim } from './helpers/cli.ts';
 import { eventsOf, runNamed, verdict } from './helpers/run.ts';

@@ -6,10 +6,10 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { jsonl_run } from '../sim/jsonl.ts';
-import { narrate_run } from '../sim/narrate.ts';
-import type { RunResult } from '../sim/runner.ts';
+import type { RunResult } from '../sim/run/runner.ts';
 import { scenario_load } from '../sim/scenario.ts';
+import { jsonl_run } from '../sim/view/jsonl.ts';
+import { narrate_run } from '../sim/view/narrate.ts';
 import { BUILDS, BuildError, build_parse, kern_version_at_least } from '../src/builds.ts';
 import { macppc } from '../src/machine/platform.ts';
 import { eventsOf, run, verdict } from './helpers/run.ts';

@@ -3,7 +3,7 @@
  * scheduled at holds it off, by the platform's own masks.
  */
 import { describe, expect, it } from 'vitest';
-import { narrate_event, narrate_run } from '../sim/narrate.ts';
+import { narrate_event, narrate_run } from '../sim/view/narrate.ts';
 import { i386, macppc } from '../src/machine/platform.ts';
 import type { TraceEvent } from '../src/trace.ts';
 import { runNamed } from './helpers/run.ts';

@@ -6,7 +6,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { perfetto_run, STEP_US } from '../sim/perfetto.ts';
+import { perfetto_run, STEP_US } from '../sim/view/perfetto.ts';
 import { FOUNDATION_SCENARIOS, runNamed } from './helpers/run.ts';
 
 type Rec = Record<string, unknown>;

@@ -1,8 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { jsonl_run } from '../sim/jsonl.ts';
-import { narrate_run } from '../sim/narrate.ts';
 import { scenario_load } from '../sim/scenario.ts';
+import { jsonl_run } from '../sim/view/jsonl.ts';
+import { narrate_run } from '../sim/view/narrate.ts';
 import { i386, macppc } from '../src/machine/platform.ts';
 import { FOUNDATION_SCENARIOS, run, verdict } from './helpers/run.ts';
 

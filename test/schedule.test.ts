@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../sim/choosers.ts';
-import { schedule_decode, schedule_encode } from '../sim/schedule.ts';
+import { Prng } from '../sim/run/choosers.ts';
+import { schedule_decode, schedule_encode } from '../sim/run/schedule.ts';
 
 describe('schedule strings', () => {
   test.prop([fc.array(fc.nat({ max: 12 }), { maxLength: 200 })])('should decode what they encode, up to trailing defaults', (choices) => {

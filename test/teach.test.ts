@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { teach_points } from '../sim/teach.ts';
+import { teach_points } from '../sim/view/teach.ts';
 import { i386, macppc } from '../src/machine/platform.ts';
 import { kqsim, kqsimWith } from './helpers/cli.ts';
 import { FOUNDATION_SCENARIOS, runNamed } from './helpers/run.ts';

@@ -1,6 +1,6 @@
 /*
  * kqsim compare <scenario> --builds A,B,C: run one wake-up scenario on several builds and
- * print, per build, what its wake-up mechanism cost, measured from the traces (sim/compare.ts).
+ * print, per build, what its wake-up mechanism cost, measured from the traces (sim/compare/compare.ts).
  *
  * The scenario decides the mechanism: `wakeup-compare` probes at run time (EVFILT_USER, else
  * the ktickle ioctl, else a pipe), so one scenario maps onto a mechanism per build; the fixed
@@ -16,10 +16,10 @@
 import type { Command } from '@commander-js/extra-typings';
 import { build_parse } from '../../src/builds.ts';
 import { PLATFORMS, platform_get } from '../../src/machine/platform.ts';
-import { type CompareRow, compare_summary, compare_table, type WakeupMeasure, wakeup_measure } from '../compare.ts';
-import { outcome_line } from '../narrate.ts';
-import { RunInputError, run_scenario } from '../runner.ts';
+import { type CompareRow, compare_summary, compare_table, type WakeupMeasure, wakeup_measure } from '../compare/compare.ts';
+import { RunInputError, run_scenario } from '../run/runner.ts';
 import { scenario_load } from '../scenario.ts';
+import { outcome_line } from '../view/narrate.ts';
 
 export class CompareError extends RunInputError {}
 

@@ -11,11 +11,11 @@ import type { Writable } from 'node:stream';
 import { build_parse } from '../../src/builds.ts';
 import { i386 } from '../../src/machine/platform.ts';
 import type { TraceEvent } from '../../src/trace.ts';
-import { is_deferral } from '../deferral.ts';
-import { narrate_event, outcome_line } from '../narrate.ts';
-import { run_scenario } from '../runner.ts';
+import { run_scenario } from '../run/runner.ts';
 import { scenario_load } from '../scenario.ts';
-import { teach_points } from '../teach.ts';
+import { is_deferral } from '../view/deferral.ts';
+import { narrate_event, outcome_line } from '../view/narrate.ts';
+import { teach_points } from '../view/teach.ts';
 
 interface Chapter {
   readonly title: string;

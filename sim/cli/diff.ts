@@ -11,10 +11,10 @@
 import { type Command, Option } from '@commander-js/extra-typings';
 import { build_parse } from '../../src/builds.ts';
 import type { TraceEvent } from '../../src/trace.ts';
-import { diff_builds, diff_text } from '../diff.ts';
-import { html_diff } from '../html.ts';
-import { narrate_event } from '../narrate.ts';
+import { diff_builds, diff_text } from '../compare/diff.ts';
 import { scenario_load } from '../scenario.ts';
+import { html_diff } from '../view/html.ts';
+import { narrate_event } from '../view/narrate.ts';
 import { emit, platform_arg, seed_arg, UsageError } from './cli.ts';
 
 interface DiffFlags {

@@ -14,8 +14,8 @@ import { build_parse } from '../../src/builds.ts';
 import { type ExploreReport, explore } from '../explore/explorer.ts';
 import { schedule_choices } from '../explore/replay.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
-import { narrate_run } from '../narrate.ts';
 import { scenario_load } from '../scenario.ts';
+import { narrate_run } from '../view/narrate.ts';
 import { platform_arg, seed_arg, UsageError } from './cli.ts';
 import { progress_reporter } from './progress.ts';
 

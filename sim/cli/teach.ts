@@ -1,6 +1,6 @@
 /*
  * `kqsim run <scenario> --teach`: the narrated run, but before each interesting step it asks
- * what happens next (sim/teach.ts), reads the answer from stdin, then reveals and explains.
+ * what happens next (sim/view/teach.ts), reads the answer from stdin, then reveals and explains.
  * Answers are read line by line, so they can come from a pipe; at end of input the rest of
  * the run is revealed without asking.
  *
@@ -9,9 +9,9 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { platform_get } from '../../src/machine/platform.ts';
-import { narrate_event, outcome_line } from '../narrate.ts';
-import type { RunResult } from '../runner.ts';
-import { type TeachPoint, teach_points } from '../teach.ts';
+import type { RunResult } from '../run/runner.ts';
+import { narrate_event, outcome_line } from '../view/narrate.ts';
+import { type TeachPoint, teach_points } from '../view/teach.ts';
 
 export interface TeachScore {
   readonly asked: number;

@@ -48,7 +48,7 @@
  */
 import type { ChoiceOption, ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
 import { type Machine, RunStopped, type StepObserver } from '../../src/machine/machine.ts';
-import type { RunResult } from '../runner.ts';
+import type { RunResult } from '../run/runner.ts';
 import type { Execution, Strategy } from './strategy.ts';
 
 export interface ExhaustiveOptions {

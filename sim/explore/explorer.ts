@@ -13,9 +13,9 @@
  */
 import type { Build } from '../../src/builds.ts';
 import type { Platform } from '../../src/machine/platform.ts';
-import { outcome_message } from '../narrate.ts';
-import { type RunResult, run_scenario } from '../runner.ts';
+import { type RunResult, run_scenario } from '../run/runner.ts';
 import type { Scenario } from '../scenario.ts';
+import { outcome_message } from '../view/narrate.ts';
 import { exhaustive_strategy } from './exhaustive.ts';
 import { pct_strategy } from './pct.ts';
 import { random_strategy } from './random.ts';

@@ -13,7 +13,7 @@
  *   pct_strategy(seed, depth = 3)   a Strategy that never runs out
  */
 import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
-import { Prng } from '../choosers.ts';
+import { Prng } from '../run/choosers.ts';
 import { type Execution, option_key, type Strategy } from './strategy.ts';
 
 /** Initial priorities are drawn above every change-point priority (1 .. d-1). */

@@ -7,7 +7,7 @@
  *   random_strategy(seed)   a Strategy that never runs out
  */
 import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
-import { Prng } from '../choosers.ts';
+import { Prng } from '../run/choosers.ts';
 import type { Execution, Strategy } from './strategy.ts';
 
 class UniformChooser implements Chooser {

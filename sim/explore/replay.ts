@@ -3,7 +3,7 @@
  * shrinking and fast-check produce them. A value too large for a point's options wraps
  * around (v mod n); once the list runs out every point takes its default. The run's own
  * recorded schedule (RunResult.schedule) is exact, so `kqsim replay` (the strict
- * ReplayChooser of sim/choosers.ts) reproduces it byte for byte.
+ * ReplayChooser of sim/run/choosers.ts) reproduces it byte for byte.
  *
  *   LenientReplayChooser(choices)
  *   run_choices(spec, choices)      run_scenario driven by a lenient replay
@@ -12,8 +12,8 @@
  */
 import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
 import type { Outcome } from '../../src/machine/machine.ts';
-import { type RunResult, type RunSpec, run_scenario } from '../runner.ts';
-import { schedule_decode } from '../schedule.ts';
+import { type RunResult, type RunSpec, run_scenario } from '../run/runner.ts';
+import { schedule_decode } from '../run/schedule.ts';
 
 export class LenientReplayChooser implements Chooser {
   private i = 0;

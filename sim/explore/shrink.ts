@@ -11,7 +11,7 @@
  *
  *   shrink(spec, failing, { budget })   -> { result, runs }
  */
-import { RunInputError, type RunResult } from '../runner.ts';
+import { RunInputError, type RunResult } from '../run/runner.ts';
 import { type BaseSpec, failure_of, run_choices, schedule_choices } from './replay.ts';
 
 export interface ShrinkOptions {

@@ -11,7 +11,7 @@
  */
 import type { ChoiceOption, Chooser } from '../../src/machine/chooser.ts';
 import type { StepObserver } from '../../src/machine/machine.ts';
-import type { RunResult } from '../runner.ts';
+import type { RunResult } from '../run/runner.ts';
 
 export const STRATEGY_NAMES = ['random', 'pct', 'exhaustive'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];

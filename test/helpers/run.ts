@@ -1,6 +1,6 @@
 // Test helpers: run a bundled or inline scenario and look at what happened.
 
-import { type RunResult, type RunSpec, run_scenario } from '../../sim/runner.ts';
+import { type RunResult, type RunSpec, run_scenario } from '../../sim/run/runner.ts';
 import { defineScenario, type Scenario, type ScenarioDef, scenario_load } from '../../sim/scenario.ts';
 import { build_parse } from '../../src/builds.ts';
 import { i386, type Platform } from '../../src/machine/platform.ts';

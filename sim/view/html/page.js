@@ -1,5 +1,5 @@
 /*
- * kqsim HTML stepper: inlined into every exported page (sim/html.ts). Reads the page data
+ * kqsim HTML stepper: inlined into every exported page (sim/view/html.ts). Reads the page data
  * from the JSON script element and shows it; runs no simulation. All text goes in through
  * textContent, never as markup.
  *

@@ -15,7 +15,7 @@
  */
 import fc from 'fast-check';
 
-export { failure_of, run_choices } from './explore/replay.ts';
+export { failure_of, run_choices } from './replay.ts';
 
 export interface ScheduleArbitraryOptions {
   /** The longest choice list generated (later points take the default). Default 64. */

@@ -8,7 +8,7 @@
  *   deferral_key(ev)         what links a deferral to its run, or null
  *   deferral_run_key(ev)     the key this event runs, or null
  */
-import type { TraceEvent } from '../src/trace.ts';
+import type { TraceEvent } from '../../src/trace.ts';
 
 /** A loose view of an event, for kinds this module does not know by type. */
 type Loose = TraceEvent & Readonly<Record<string, unknown>>;

@@ -9,8 +9,8 @@
  *   MeaningChooser.from(events)   replay the `choice` events of a recorded trace
  *   MeaningChooser.mapped         how many decisions were found and taken by meaning
  */
-import type { ChoicePoint, Chooser } from '../src/machine/chooser.ts';
-import type { TraceEvent } from '../src/trace.ts';
+import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
+import type { TraceEvent } from '../../src/trace.ts';
 
 /** The decisions taken at points with one key, in order, and how many were used. */
 class Track {

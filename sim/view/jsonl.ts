@@ -2,7 +2,7 @@
  * JSON-lines trace: a header line, one line per event, a result line. Field order is fixed
  * by construction, so equal runs give byte-identical files.
  */
-import type { RunResult } from './runner.ts';
+import type { RunResult } from '../run/runner.ts';
 
 export function jsonl_run(r: RunResult): string {
   const lines = [JSON.stringify({ kind: 'header', ...r.header })];

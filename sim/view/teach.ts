@@ -8,11 +8,11 @@
  *   teach_points(events, platform)   the questions for one run, in trace order
  *   TeachPoint               { index, question, options, answer, explain }
  *
- * Deferrals are recognised generically (sim/deferral.ts): a `softintr`, or e.g. a kcont
+ * Deferrals are recognised generically (sim/view/deferral.ts): a `softintr`, or e.g. a kcont
  * event with op `defer`, is asked about, and its later run is found in the trace.
  */
-import { IPL_NAMES, type IplName, type IrqSource, type Platform } from '../src/machine/platform.ts';
-import type { TraceEvent } from '../src/trace.ts';
+import { IPL_NAMES, type IplName, type IrqSource, type Platform } from '../../src/machine/platform.ts';
+import type { TraceEvent } from '../../src/trace.ts';
 import { deferral_key, deferral_run_key, is_deferral } from './deferral.ts';
 
 export interface TeachPoint {

@@ -15,12 +15,12 @@
  *   html_side(result)             the page data of one run (exported for tests)
  */
 import { readFileSync } from 'node:fs';
-import { IPL_NAMES, platform_get } from '../src/machine/platform.ts';
-import type { TraceEvent } from '../src/trace.ts';
-import type { DiffReport } from './diff.ts';
+import { IPL_NAMES, platform_get } from '../../src/machine/platform.ts';
+import type { TraceEvent } from '../../src/trace.ts';
+import type { DiffReport } from '../compare/diff.ts';
+import type { RunResult } from '../run/runner.ts';
+import type { Scenario } from '../scenario.ts';
 import { narrate_event, outcome_line } from './narrate.ts';
-import type { RunResult } from './runner.ts';
-import type { Scenario } from './scenario.ts';
 import { teach_points } from './teach.ts';
 
 /** One step of the stepper: a narrated event. */

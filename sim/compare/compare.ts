@@ -12,8 +12,8 @@
  *   compare_summary(rows)        per build, over its runs -> CompareRow
  *   compare_table(rows, header)  the text table `kqsim compare` prints
  */
-import type { TraceEvent, TraceEventOf } from '../src/trace.ts';
-import type { RunResult } from './runner.ts';
+import type { TraceEvent, TraceEventOf } from '../../src/trace.ts';
+import type { RunResult } from '../run/runner.ts';
 
 /** sizeof(struct kevent) per platform: i386 aligns the int64 data on 4 bytes, powerpc on 8. */
 const KEVENT_SIZE: Readonly<Record<string, number>> = { i386: 28, macppc: 32 };

@@ -6,7 +6,7 @@
  *   ReplayChooser(choices)  the decisions of a recorded schedule; the default once they run out
  *   RecordingChooser(inner) wraps any chooser and keeps what it decided, for the schedule
  */
-import type { ChoicePoint, Chooser } from '../src/machine/chooser.ts';
+import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
 import { ScheduleError } from './schedule.ts';
 
 /** splitmix32: a tiny, well-mixed 32-bit generator, seeded, so every run can be repeated. */

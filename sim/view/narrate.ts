@@ -4,10 +4,10 @@
  *   narrate_event(ev, opts)   the line for one event, or null when it is not shown
  *   narrate_run(result, opts) the whole text output: header, lines, outcome, `schedule:` last
  */
-import type { Outcome } from '../src/machine/machine.ts';
-import { IPL_NAMES, type IplName, type IrqSource, type Platform, platform_get } from '../src/machine/platform.ts';
-import type { KeventOut, TraceEvent } from '../src/trace.ts';
-import type { RunResult } from './runner.ts';
+import type { Outcome } from '../../src/machine/machine.ts';
+import { IPL_NAMES, type IplName, type IrqSource, type Platform, platform_get } from '../../src/machine/platform.ts';
+import type { KeventOut, TraceEvent } from '../../src/trace.ts';
+import type { RunResult } from '../run/runner.ts';
 
 export interface NarrateOptions {
   /** Also show spl changes and every scheduling decision. */

@@ -6,18 +6,18 @@
  *   run_scenario(spec)   one execution -> RunResult
  *   RunInputError        bad input or a scenario that misbehaves: the CLI's exit 2
  */
-import type { Build } from '../src/builds.ts';
-import { kcont_listener_attach } from '../src/kern/kcont_listener.ts';
-import { kernel_boot } from '../src/kern/kernel.ts';
-import { type Chooser, firstChooser } from '../src/machine/chooser.ts';
-import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopped, type StepObserver } from '../src/machine/machine.ts';
-import type { Platform } from '../src/machine/platform.ts';
-import { TraceBus, type TraceEvent } from '../src/trace.ts';
+import type { Build } from '../../src/builds.ts';
+import { kcont_listener_attach } from '../../src/kern/kcont_listener.ts';
+import { kernel_boot } from '../../src/kern/kernel.ts';
+import { type Chooser, firstChooser } from '../../src/machine/chooser.ts';
+import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopped, type StepObserver } from '../../src/machine/machine.ts';
+import type { Platform } from '../../src/machine/platform.ts';
+import { TraceBus, type TraceEvent } from '../../src/trace.ts';
+import { INVARIANTS, type Invariant } from '../check/invariants.ts';
+import type { Scenario } from '../scenario.ts';
+import { snapshot_watch } from '../view/snapshot.ts';
 import { RecordingChooser, ReplayChooser, SeededChooser } from './choosers.ts';
-import { INVARIANTS, type Invariant } from './invariants.ts';
-import type { Scenario } from './scenario.ts';
 import { ScheduleError, schedule_decode, schedule_encode } from './schedule.ts';
-import { snapshot_watch } from './snapshot.ts';
 import { KQSIM_VERSION } from './version.ts';
 
 export interface RunSpec {
@@ -36,7 +36,7 @@ export interface RunSpec {
   readonly invariants?: readonly Invariant[];
   /** Called for every trace event as it happens (progress, live views). */
   readonly onEvent?: (ev: TraceEvent) => void;
-  /** Also put `state` snapshots on the trace (sim/snapshot.ts), for the HTML and Perfetto views. */
+  /** Also put `state` snapshots on the trace (sim/view/snapshot.ts), for the HTML and Perfetto views. */
   readonly snapshots?: boolean;
   /** Sees every transition's footprint (partial-order reduction in sim/explore). */
   readonly observer?: StepObserver;

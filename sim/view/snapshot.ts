@@ -13,11 +13,11 @@
  *   snapshot_watch(k)        subscribe: emit `state` whenever the snapshot changes
  */
 
-import { filter_name, flags_name, status_name } from '../src/kern/event_h.ts';
-import type { Knote } from '../src/kern/kern_event.ts';
-import type { Kernel } from '../src/kern/kernel.ts';
-import type { Lwp } from '../src/kern/proc.ts';
-import type { TraceEvent } from '../src/trace.ts';
+import { filter_name, flags_name, status_name } from '../../src/kern/event_h.ts';
+import type { Knote } from '../../src/kern/kern_event.ts';
+import type { Kernel } from '../../src/kern/kernel.ts';
+import type { Lwp } from '../../src/kern/proc.ts';
+import type { TraceEvent } from '../../src/trace.ts';
 
 export type SnapshotSection = readonly [name: string, lines: readonly string[]];
 export type SnapshotProvider = (k: Kernel) => readonly SnapshotSection[];

@@ -21,10 +21,10 @@
  *   perfetto_run(result)    the JSON text
  *   STEP_US                 microseconds per simulator step
  */
-import { IPL_NAMES } from '../src/machine/platform.ts';
-import type { TraceEvent } from '../src/trace.ts';
+import { IPL_NAMES } from '../../src/machine/platform.ts';
+import type { TraceEvent } from '../../src/trace.ts';
+import type { RunResult } from '../run/runner.ts';
 import { deferral_key, deferral_run_key } from './deferral.ts';
-import type { RunResult } from './runner.ts';
 
 export const STEP_US = 10;
 

@@ -2,7 +2,7 @@
  * Build diff: one scenario on two kernel builds, on the same schedule, compared.
  *
  * Build A runs on the given schedule, seed or the default; build B replays A's decisions by
- * meaning (sim/meaning_chooser.ts), so a patch that adds or removes preemption points still
+ * meaning (sim/run/meaning_chooser.ts), so a patch that adds or removes preemption points still
  * gets the same interleaving wherever the two runs can be compared. The two traces are
  * aligned on what happened (kind, context, cpl and fields; not step numbers, which a new
  * preemption point shifts), and the report gives the first divergence with the events
@@ -14,14 +14,14 @@
  *   diff_text(report)          the report as text (the CLI's default output)
  *   diff_event_key(ev)         what alignment compares an event by
  */
-import type { Build } from '../src/builds.ts';
-import type { Platform } from '../src/machine/platform.ts';
-import type { TraceEvent } from '../src/trace.ts';
+import type { Build } from '../../src/builds.ts';
+import type { Platform } from '../../src/machine/platform.ts';
+import type { TraceEvent } from '../../src/trace.ts';
+import { MeaningChooser } from '../run/meaning_chooser.ts';
+import { type RunResult, run_scenario } from '../run/runner.ts';
+import type { Scenario } from '../scenario.ts';
+import { narrate_event, outcome_line } from '../view/narrate.ts';
 import { type AlignRow, align } from './align.ts';
-import { MeaningChooser } from './meaning_chooser.ts';
-import { narrate_event, outcome_line } from './narrate.ts';
-import { type RunResult, run_scenario } from './runner.ts';
-import type { Scenario } from './scenario.ts';
 
 export interface DiffSpec {
   readonly scenario: Scenario;

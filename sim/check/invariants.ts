@@ -7,10 +7,10 @@
  * Every invariant has a mutant build that breaks it (src/builds.ts); the tests show each
  * one firing.
  */
-import { type Knote, KQ_TICKLED } from '../src/kern/kern_event.ts';
-import type { Kernel } from '../src/kern/kernel.ts';
-import type { TraceEvent } from '../src/trace.ts';
-import { KCONT_INVARIANTS } from './kcont_invariants.ts';
+import { type Knote, KQ_TICKLED } from '../../src/kern/kern_event.ts';
+import type { Kernel } from '../../src/kern/kernel.ts';
+import type { TraceEvent } from '../../src/trace.ts';
+import { KCONT_INVARIANTS } from './kcont.ts';
 
 export interface InvariantWatch {
   afterStep?(): string | null;
@@ -179,7 +179,7 @@ export const INVARIANTS: readonly Invariant[] = [
   disabledNeverReturned,
   oneshotReturnedOnce,
   noLostWakeup,
-  // kcont(9), on builds with options KCONT (sim/kcont_invariants.ts)
+  // kcont(9), on builds with options KCONT (sim/check/kcont.ts)
   ...KCONT_INVARIANTS,
   tickleEintrOnlyWhenIdle,
   noLostTickle,
