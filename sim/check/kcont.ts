@@ -13,7 +13,7 @@
  * Each has a test that makes it fail (test/kcont_invariants.test.ts).
  */
 import { KC_IPL_DEFER_PROCESS, type KcIpl, kc_ipl_by_name, kc_ipl_spl } from '../../src/kern/kern_kcont.ts';
-import type { Invariant, InvariantWatch } from './invariants.ts';
+import type { Invariant, InvariantWatch } from './invariant.ts';
 
 const NONE: InvariantWatch = {};
 

@@ -1,0 +1,103 @@
+/*
+ * Invariants of kqueue itself (kern_event.c): the active queue, kq_count, what kqueue_scan
+ * may return, and wakeups. Each has a mutant build that breaks it (src/builds.ts) and a test
+ * that shows it firing (test/invariants.test.ts).
+ *
+ *   knote-queued-once  kq-count-matches-queue  disabled-never-returned
+ *   oneshot-returned-once  no-lost-wakeup
+ */
+import type { Knote } from '../../src/kern/kern_event.ts';
+import type { Invariant } from './invariant.ts';
+
+const knoteQueuedOnce: Invariant = {
+  name: 'knote-queued-once',
+  description: "a knote is on its kqueue's queue at most once",
+  watch: (k) => ({
+    afterStep() {
+      for (const kq of k.kqueue_pool.items()) {
+        const seen = new Set<Knote>();
+        for (const kn of kq.kq_head) {
+          if (kn.isMarker) continue;
+          if (seen.has(kn)) return `knote ${kn.kn_serial} (ident ${kn.kn_kevent.ident}) is on kq ${kq.kq_serial}'s queue twice`;
+          seen.add(kn);
+        }
+      }
+      return null;
+    },
+  }),
+};
+
+const kqCountMatchesQueue: Invariant = {
+  name: 'kq-count-matches-queue',
+  description: 'kq_count equals the number of knotes on the queue (scan markers not counted)',
+  watch: (k) => ({
+    afterStep() {
+      for (const kq of k.kqueue_pool.items()) {
+        const n = kq.kq_head.filter((kn) => !kn.isMarker).length;
+        if (n !== kq.kq_count) return `kq ${kq.kq_serial}: kq_count is ${kq.kq_count} but ${n} knote(s) are queued`;
+      }
+      return null;
+    },
+  }),
+};
+
+const disabledNeverReturned: Invariant = {
+  name: 'disabled-never-returned',
+  description: 'kevent never returns an event for a knote that is disabled (EV_DISABLE)',
+  watch: () => ({
+    onEvent(ev) {
+      if (ev.kind === 'knote' && ev.op === 'deliver' && ev.status.includes('DISABLED')) {
+        return `knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) was returned while disabled`;
+      }
+      return null;
+    },
+  }),
+};
+
+const oneshotReturnedOnce: Invariant = {
+  name: 'oneshot-returned-once',
+  description: 'an EV_ONESHOT knote is returned at most once',
+  watch: () => {
+    const delivered = new Set<number>();
+    return {
+      onEvent(ev) {
+        if (ev.kind !== 'knote' || ev.op !== 'deliver' || !ev.flags.includes('EV_ONESHOT')) return null;
+        if (delivered.has(ev.kn)) return `EV_ONESHOT knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) was returned a second time`;
+        delivered.add(ev.kn);
+        return null;
+      },
+    };
+  },
+};
+
+/*
+ * No lost wakeup. A kernel path that queues a knote wakes the kqueue's sleepers before it
+ * gives up the cpu, so by the time the cpu goes idle nobody may still sleep on a kqueue
+ * that has events queued. (Checked at idle, not at every step, because knote_enqueue
+ * lowers the spl, a preemption point, before it calls kqueue_wakeup.)
+ */
+const noLostWakeup: Invariant = {
+  name: 'no-lost-wakeup',
+  description: 'an event that becomes active while a thread sleeps in kevent wakes that thread',
+  watch: (k) => ({
+    afterStep() {
+      if (!k.m.isIdle()) return null;
+      for (const kq of k.kqueue_pool.items()) {
+        if (kq.kq_count === 0) continue;
+        const sleeper = k.sleepq.find((l) => l.l_wchan === kq);
+        if (sleeper) {
+          return `${sleeper.thread.name} sleeps in kevent on kq ${kq.kq_serial} although ${kq.kq_count} event(s) are queued, and the cpu is idle`;
+        }
+      }
+      return null;
+    },
+  }),
+};
+
+export const KQUEUE_INVARIANTS: readonly Invariant[] = [
+  knoteQueuedOnce,
+  kqCountMatchesQueue,
+  disabledNeverReturned,
+  oneshotReturnedOnce,
+  noLostWakeup,
+];
