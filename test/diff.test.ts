@@ -71,7 +71,7 @@ describe('MeaningChooser', () => {
         step: 1,
         at: 'patched:new-point',
         options: [
-          { kind: 'continue', label: 'continue a[1]', tid: 1 },
+          { kind: 'continue', label: 'continue a[1]', ctx: 'thread:1' },
           { kind: 'switch', label: 'switch to b[2]', tid: 2 },
         ],
       }),

@@ -7,14 +7,16 @@
  *   exhaustive_strategy({ reduce, depth, maxPreemptions })   a Strategy that runs out
  *
  * Transitions. A transition is everything the machine does between two scheduling
- * boundaries (Machine's StepObserver): one step of the running thread together with any
- * interrupt it unmasks on the way; or a device raising its line together with the whole
- * interrupt (and soft interrupt) it triggers, since handlers run to completion before the
- * thread resumes; or a context switch; or an idle-loop step (a tick, a device arriving
- * while idle). Its footprint is the set of kernel objects it touched (Machine.touch, called
- * from the central kernel functions: knotes, kqueues, klists, the sleep queue, the pending
- * interrupt set, devices, threads, callouts, the network and tty state), plus the cpl when
- * a thread step leaves it changed (a device's transition depends on the cpl it fires at).
+ * boundaries (Machine's StepObserver), which are the preemption points of every context:
+ * one step of the running thread or of the interrupt handler on top (Machine.contextKey
+ * names whose step it is), together with any interrupt it unmasks on the way; or a device
+ * raising its line (or the clock ticking) together with the first step of the handler it
+ * nests, up to that handler's first preemption point; or a context switch; or an
+ * idle-loop step (a tick, a device arriving while idle). Its footprint is the set of
+ * kernel objects it touched (Machine.touch, called from the central kernel functions:
+ * knotes, kqueues, klists, the sleep queue, the pending interrupt set, devices, threads,
+ * callouts, the clock, the network and tty state), plus the cpl when a step leaves it
+ * changed (whether a device or the clock may interrupt depends on the cpl it fires at).
  * Switches and idle steps are treated as touching everything.
  *
  * Independence. Two transitions with disjoint footprints commute: each reads and writes
@@ -77,9 +79,11 @@ function independent(a: Footprint, b: Footprint): boolean {
 function transition_id(o: ChoiceOption): string | null {
   switch (o.kind) {
     case 'continue':
-      return `step:${o.tid}`;
+      return `step:${o.ctx}`;
     case 'irq':
       return `irq:${o.device}:${o.event}`;
+    case 'tick':
+      return 'tick';
     case 'switch':
     case 'run':
       return null;
@@ -181,8 +185,8 @@ class ExhaustiveRun implements Chooser, StepObserver {
   boundary(m: Machine): void {
     this.m = m;
     this.finish(m.cpl);
-    const t = m.curthread;
-    const id = t ? `step:${t.tid}` : null;
+    const ctx = m.contextKey();
+    const id = ctx ? `step:${ctx}` : null;
     this.cur = { id, fp: id === null ? null : new Set(), startCpl: m.cpl, irq: false, node: undefined, asleep: id !== null && this.sleep.has(id) };
   }
 
@@ -207,7 +211,7 @@ class ExhaustiveRun implements Chooser, StepObserver {
         id,
         fp: id === null ? null : new Set(),
         startCpl: this.cur?.startCpl,
-        irq: o.kind === 'irq',
+        irq: o.kind === 'irq' || o.kind === 'tick',
         node,
         asleep: false,
       };

@@ -38,7 +38,10 @@ export function option_key(o: ChoiceOption): string {
   switch (o.kind) {
     case 'irq':
       return `irq:${o.device}`;
+    case 'tick':
+      return 'irq:clock';
     case 'continue':
+      return o.ctx;
     case 'switch':
     case 'run':
       return `thread:${o.tid}`;

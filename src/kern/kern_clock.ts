@@ -24,7 +24,9 @@ export function tick_us(k: Kernel): number {
   return 1_000_000 / k.m.platform.hz;
 }
 
+/* Reading the clock is a shared access: a busy tick changes it (Machine.touch). */
 export function time_us(k: Kernel): number {
+  k.m.touch('time');
   return k.m.ticks * tick_us(k);
 }
 

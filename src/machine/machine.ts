@@ -3,14 +3,22 @@
  * interrupts, devices and a discrete-event virtual clock.
  *
  * Kernel code is written as generators (design decision 1). Each `yield` is a preemption
- * point; code between two yields is atomic. At every preemption point:
- *   1. a pending interrupt that the cpl does not mask is taken at once, as hardware would;
- *   2. otherwise, if something else could happen here (a device asserting its line, a switch
- *      to another runnable process while the current one is in user mode), the Chooser
- *      decides;
+ * point; code between two yields is atomic. At every preemption point of every context, a
+ * thread or an interrupt handler (the DESIGN's "interrupts, as the hardware takes them"):
+ *   1. a pending interrupt that the cpl does not mask is taken at once, as hardware would,
+ *      and nests on the interrupted frame;
+ *   2. otherwise, if something else could happen here, the Chooser decides: a device whose
+ *      level the cpl does not mask asserting its line, the clock ticking (while IPL_CLOCK is
+ *      not masked, at most `busy_ticks_max` times a run, so exploration stays finite), or,
+ *      while the current thread is in user mode, a switch to another runnable process;
  *   3. otherwise the current context runs to its next yield (one step).
- * Virtual time advances only when the cpu is idle: to the next tick at which a device event
- * or a timer is due, where hardclock runs.
+ * A handler's first step, from its entry to its first yield, is taken without a choice: an
+ * interrupt that could land there lands just as well before it, with the same effect.
+ * A device only asserts its line where its interrupt can be taken: one that arrives while
+ * its level is masked is modelled as arriving at the point where it is unmasked (splx is a
+ * preemption point), which takes the same interrupt at the same place.
+ * When the cpu is idle, virtual time jumps to the next tick at which a device event or a
+ * timer is due, where hardclock runs; a busy tick advances it by one tick.
  *
  *   Machine.thread_create / setrunnable / intr_establish / softintr_schedule
  *   Machine.boot_threads()   let kernel threads created at boot run until they block
@@ -51,6 +59,9 @@ export class Thread {
    */
   daemon = false;
 
+  /** The option that lets this thread run on at a choice point. */
+  readonly cont: ChoiceOption;
+
   constructor(
     readonly tid: number,
     readonly name: string,
@@ -60,6 +71,7 @@ export class Thread {
     readonly owner: unknown,
   ) {
     this.cpl = cplNone;
+    this.cont = { kind: 'continue', label: `continue ${name}`, ctx: `thread:${tid}` };
   }
 }
 
@@ -95,6 +107,10 @@ interface Frame {
   readonly src: IrqSource;
   readonly gen: KGen;
   readonly savedCpl: Cpl;
+  /** The label of the preemption point the handler is stopped at (`start` before its first step). */
+  at: string;
+  /** The option that lets this handler run on: made once per frame. */
+  readonly cont: ChoiceOption;
 }
 
 export type Outcome =
@@ -139,15 +155,22 @@ export interface StepObserver {
 export interface MachineLimits {
   readonly steps_max: number;
   readonly ticks_max: number;
+  /** How many clock ticks may land while the cpu is busy (not idle) in one run. */
+  readonly busy_ticks_max: number;
 }
 
-export const DEFAULT_LIMITS: MachineLimits = { steps_max: 200_000, ticks_max: 1_000_000 };
+export const DEFAULT_LIMITS: MachineLimits = { steps_max: 200_000, ticks_max: 1_000_000, busy_ticks_max: 0 };
+
+/** The option of a clock tick landing while the cpu is busy. */
+const TICK_OPTION: ChoiceOption = { kind: 'tick', label: 'clock tick (hardclock)' };
 
 export class Machine implements TraceClock {
   cpl: Cpl;
   curthread: Thread | null = null;
   steps = 0;
   ticks = 0;
+  /** Clock ticks that landed while the cpu was busy (bounded by limits.busy_ticks_max). */
+  busyTicks = 0;
   readonly threads: Thread[] = [];
   readonly devices: Device[] = [];
   /** Hooks run after every step; used by the invariant layer. */
@@ -228,6 +251,17 @@ export class Machine implements TraceClock {
     return this.curthread ? this.curthread.name : 'idle';
   }
 
+  /**
+   * Who runs the next step: `thread:<tid>` or `intr:<src>` (a source never nests in itself,
+   * because its handler runs at its own level), or null when the cpu is idle. Stable across
+   * executions, for exploration strategies that name agents and transitions.
+   */
+  contextKey(): string | null {
+    const f = this.frames[this.frames.length - 1];
+    if (f) return `intr:${f.src}`;
+    return this.curthread ? `thread:${this.curthread.tid}` : null;
+  }
+
   /* ---- interrupts ---- */
 
   intr_establish(src: IrqSource, handler: () => KGen): void {
@@ -302,13 +336,15 @@ export class Machine implements TraceClock {
       }
       const frame = this.frames[this.frames.length - 1];
       if (frame) {
+        this.observer?.boundary(this);
+        if (frame.at !== 'start' && this.chooseAtPoint(frame.at, frame.cont, null)) continue;
         this.resumeFrame(frame);
         continue;
       }
       const t = this.curthread;
       if (t) {
         this.observer?.boundary(this);
-        if (this.chooseAtThreadPoint(t)) continue;
+        if (this.chooseAtPoint(t.at, t.cont, t)) continue;
         this.resumeThread(t);
         continue;
       }
@@ -334,7 +370,7 @@ export class Machine implements TraceClock {
     const gen = (function* () {
       for (const h of handlers) yield* h();
     })();
-    this.frames.push({ src, gen, savedCpl });
+    this.frames.push({ src, gen, savedCpl, at: 'start', cont: { kind: 'continue', label: `continue intr ${src}`, ctx: `intr:${src}` } });
     this.bus.emit('intr', { src, over });
   }
 
@@ -347,6 +383,8 @@ export class Machine implements TraceClock {
       this.bus.emit('intr-done', { src: frame.src });
     } else if (r.value === BLOCK) {
       panic(`sleep from interrupt context (${frame.src})`);
+    } else {
+      frame.at = r.value;
     }
     this.runHooks();
   }
@@ -379,32 +417,58 @@ export class Machine implements TraceClock {
     }
   }
 
-  /** Ask the chooser whether something other than "continue" happens here. Returns true if so. */
-  private chooseAtThreadPoint(t: Thread): boolean {
-    const options: ChoiceOption[] = [];
-    this.addDeviceOptions(options);
-    if (t.userMode && !t.fresh) {
+  /**
+   * At a preemption point of the running context (a thread `t`, or the handler on top when
+   * `t` is null): ask the chooser whether something other than "continue" happens here.
+   * Returns true if so.
+   */
+  private chooseAtPoint(at: string, cont: ChoiceOption, t: Thread | null): boolean {
+    const options: ChoiceOption[] = [cont];
+    this.addDeviceOptions(options, true);
+    if (this.busyTicks < this.limits.busy_ticks_max && !this.platform.masks(this.cpl, 'clock')) options.push(TICK_OPTION);
+    if (t?.userMode && !t.fresh) {
       for (const r of this.runq) options.push({ kind: 'switch', label: `switch to ${r.name}`, tid: r.tid });
     }
-    if (options.length === 0) return false;
-    options.unshift({ kind: 'continue', label: `continue ${t.name}`, tid: t.tid });
-    const pick = this.choose(t.at, options);
-    if (pick.kind === 'continue') return false;
-    if (pick.kind === 'switch') {
-      this.preempt(t, pick.tid);
-    } else if (pick.kind === 'irq') {
-      this.fire(pick.device);
+    if (options.length === 1) return false;
+    const pick = this.choose(at, options);
+    switch (pick.kind) {
+      case 'continue':
+        return false;
+      case 'switch':
+        this.preempt(t as Thread, pick.tid);
+        return true;
+      case 'irq':
+        this.fire(pick.device);
+        return true;
+      case 'tick':
+        this.busyTick();
+        return true;
+      case 'run':
+        return panic('a run option at a preemption point');
     }
-    return true;
   }
 
-  private addDeviceOptions(options: ChoiceOption[]): void {
+  /** Every device with an armed event (and, if `unmaskedOnly`, whose level the cpl lets in). */
+  private addDeviceOptions(options: ChoiceOption[], unmaskedOnly: boolean): void {
     for (const d of this.devices) {
-      if (d.armed(this.ticks)) {
-        const ev = d.events[d.next] as DeviceEvent;
-        options.push({ kind: 'irq', label: `${d.name} ${ev.what}`, device: d.name, event: d.next });
-      }
+      if (!d.armed(this.ticks) || (unmaskedOnly && this.platform.masks(this.cpl, d.src))) continue;
+      const ev = d.events[d.next] as DeviceEvent;
+      options.push({ kind: 'irq', label: `${d.name} ${ev.what}`, device: d.name, event: d.next });
     }
+  }
+
+  /**
+   * The clock ticks while the cpu is busy: time moves on by one tick, devices whose input is
+   * due by then may assert their lines, and hardclock is taken at once (the cpl lets it in).
+   */
+  private busyTick(): void {
+    this.busyTicks++;
+    this.ticks++;
+    this.touch('time');
+    for (const d of this.devices) if (d.nextTime() === this.ticks) this.touch('device', d.name);
+    this.bus.emit('tick', { tick: this.ticks, skipped: 0 });
+    this.pending.add('clock');
+    this.touch('pending');
   }
 
   private choose(at: string, options: ChoiceOption[]): ChoiceOption {
@@ -460,7 +524,7 @@ export class Machine implements TraceClock {
       return;
     }
     const options: ChoiceOption[] = [];
-    this.addDeviceOptions(options);
+    this.addDeviceOptions(options, false);
     if (options.length > 0) {
       const o = options.length > 1 ? this.choose('idle', options) : (options[0] as ChoiceOption);
       if (o.kind === 'irq') this.fire(o.device);
@@ -477,6 +541,7 @@ export class Machine implements TraceClock {
     }
     const skipped = next - this.ticks - 1;
     this.ticks = next;
+    this.touch('time');
     this.bus.emit('tick', { tick: next, skipped });
     this.pending.add('clock');
   }
