@@ -5,9 +5,12 @@
  * reason it happened (the same explanations teaching mode gives), then the commands to try
  * next.
  *
- *   demo_tour(out)    run the tour; resolves to the exit code
+ *   demo_tour(out)        run the tour; resolves to the exit code
+ *   register_demo(prog)   add the command
  */
+
 import type { Writable } from 'node:stream';
+import type { Command } from '@commander-js/extra-typings';
 import { build_parse } from '../../src/builds.ts';
 import { i386 } from '../../src/machine/platform.ts';
 import type { TraceEvent } from '../../src/trace.ts';
@@ -92,4 +95,13 @@ export async function demo_tour(out: Writable): Promise<number> {
   say('');
   for (const l of NEXT) say(l);
   return r.outcome.kind === 'done' ? 0 : 1;
+}
+
+export function register_demo(prog: Command): void {
+  prog
+    .command('demo')
+    .description('a guided tour: a short narrated run, then what to try next (npm start)')
+    .action(async () => {
+      process.exitCode = await demo_tour(process.stdout);
+    });
 }

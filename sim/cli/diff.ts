@@ -6,7 +6,7 @@
  * with the events around it, then the user-visible differences. Exit 0 when the
  * user-visible results are the same, 1 when they differ, 2 on bad input.
  *
- *   diff_register(prog)    add the command to the program
+ *   register_diff(prog)    add the command to the program
  */
 import { type Command, Option } from '@commander-js/extra-typings';
 import { build_parse } from '../../src/builds.ts';
@@ -15,7 +15,7 @@ import { diff_builds, diff_text } from '../compare/diff.ts';
 import { scenario_load } from '../scenario.ts';
 import { html_diff } from '../view/html.ts';
 import { narrate_event } from '../view/narrate.ts';
-import { emit, platform_arg, seed_arg, UsageError } from './cli.ts';
+import { emit, platform_arg, seed_arg, UsageError } from './args.ts';
 
 interface DiffFlags {
   build: string;
@@ -68,7 +68,7 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
   return d.visible.length === 0 ? 0 : 1;
 }
 
-export function diff_register(prog: Command): void {
+export function register_diff(prog: Command): void {
   prog
     .command('diff')
     .description('run a scenario on two builds on the same schedule and show where they differ')

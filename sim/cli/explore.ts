@@ -3,7 +3,7 @@
  * report what was covered, or the first counterexample, shrunk, with its replay command and
  * a narrated trace of just the shrunk run (byte for byte what `kqsim replay` prints).
  *
- *   explore_command(prog)   register the command
+ *   register_explore(prog)   add the command
  *
  * Exit codes: 0 every execution held (exhaustive and complete: "all N interleavings
  * checked"); 1 a counterexample; 2 bad input; 130 stopped by Ctrl-C (what was covered is
@@ -16,7 +16,7 @@ import { schedule_choices } from '../explore/replay.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
 import { scenario_load } from '../scenario.ts';
 import { narrate_run } from '../view/narrate.ts';
-import { platform_arg, seed_arg, UsageError } from './cli.ts';
+import { count_arg, platform_arg, seed_arg } from './args.ts';
 import { progress_reporter } from './progress.ts';
 
 interface ExploreFlags {
@@ -30,12 +30,6 @@ interface ExploreFlags {
   pctDepth?: string;
   reduce: boolean;
   json?: boolean;
-}
-
-function count_arg(flag: string, text: string | undefined, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(text) || Number(text) < min) throw new UsageError(`${flag} '${text}' is not a whole number of at least ${min}`);
-  return Number(text);
 }
 
 function summary_json(r: ExploreReport): string {
@@ -137,7 +131,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   return r.interrupted ? 130 : 0;
 }
 
-export function explore_command(prog: Command): void {
+export function register_explore(prog: Command): void {
   prog
     .command('explore')
     .description('run a scenario under many interleavings; report a shrunk counterexample if one fails')
