@@ -11,6 +11,7 @@
  *   kqsim diff <scenario> --build A --vs B   two builds on one schedule (sim/cli/diff.ts)
  *   kqsim demo                      the guided tour that `npm start` runs (sim/cli/demo.ts)
  *   kqsim explore <scenario> [...]  many interleavings; a shrunk counterexample (explore.ts)
+ *   kqsim explain <scenario> --schedule S   why a failing run fails: its racing pair (explain.ts)
  *
  * Exit codes: 0 every expectation and invariant held; 1 a violation, panic or deadlock
  * (the output carries the replayable schedule); 2 bad input or configuration, as one line
@@ -26,6 +27,7 @@ import { UsageError } from './args.ts';
 import { register_compare } from './compare.ts';
 import { register_demo } from './demo.ts';
 import { register_diff } from './diff.ts';
+import { register_explain } from './explain.ts';
 import { register_explore } from './explore.ts';
 import { register_list } from './list.ts';
 import { register_run } from './run.ts';
@@ -46,6 +48,7 @@ function program(): Command {
   register_compare(p);
   register_diff(p);
   register_explore(p);
+  register_explain(p);
   register_demo(p);
   return p;
 }

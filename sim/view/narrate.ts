@@ -2,6 +2,7 @@
  * Narration: one readable line per trace event, saying what ran, at which IPL, and why.
  *
  *   narrate_event(ev, opts)   the line for one event, or null when it is not shown
+ *   event_text(ev, opts)      the same without the step/tick/context columns
  *   narrate_run(result, opts) the whole text output: header, lines, outcome, `schedule:` last
  */
 import type { Outcome } from '../../src/machine/machine.ts';
@@ -40,7 +41,7 @@ function softintr_why(ev: TraceEvent & { kind: 'softintr' }, p: Platform | undef
     : `; the cpl (${ev.ipl}) does not mask it, so it is taken at the next preemption point`;
 }
 
-function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
+export function event_text(ev: TraceEvent, opts: NarrateOptions = {}): string | null {
   switch (ev.kind) {
     case 'syscall':
       return `enters the kernel: ${ev.name}(${ev.args})`;
@@ -110,7 +111,7 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
 }
 
 export function narrate_event(ev: TraceEvent, opts: NarrateOptions = {}): string | null {
-  const text = text_of(ev, opts);
+  const text = event_text(ev, opts);
   if (text === null) return null;
   const where = `${ev.ctx} @${ev.ipl}`;
   return `${String(ev.step).padStart(6)} t${String(ev.tick).padEnd(5)} ${where.padEnd(26)} ${text}`;
