@@ -12,6 +12,7 @@
  *   kqsim demo                      the guided tour that `npm start` runs (sim/cli/demo.ts)
  *   kqsim explore <scenario> [...]  many interleavings; a shrunk counterexample (explore.ts)
  *   kqsim explain <scenario> --schedule S   why a failing run fails: its racing pair (explain.ts)
+ *   kqsim score [--runs N]          every strategy against every mutant (score.ts)
  *
  * Exit codes: 0 every expectation and invariant held; 1 a violation, panic or deadlock
  * (the output carries the replayable schedule); 2 bad input or configuration, as one line
@@ -31,6 +32,7 @@ import { register_explain } from './explain.ts';
 import { register_explore } from './explore.ts';
 import { register_list } from './list.ts';
 import { register_run } from './run.ts';
+import { register_score } from './score.ts';
 
 const INPUT_ERRORS = [UsageError, BuildError, ScenarioError, ScheduleError, RunInputError];
 
@@ -49,6 +51,7 @@ function program(): Command {
   register_diff(p);
   register_explore(p);
   register_explain(p);
+  register_score(p);
   register_demo(p);
   return p;
 }
