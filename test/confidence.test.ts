@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   exhaustive_statement,
   found_probability,
+  found_words,
   pct_bound,
   pct_confidence,
   percent,
@@ -66,6 +67,12 @@ describe('runs_for', () => {
 describe('percent', () => {
   test.prop([fc.double({ min: 0, max: 1 - 1e-12, noNaN: true })])('should never round a clean search up to certainty', (p) => {
     expect(percent(p)).not.toBe('100%');
+  });
+
+  it('should say a near-certainty as one minus what was missed, never as 100%', () => {
+    expect(found_words(0.005, 10_000)).toMatch(/^1 - 1\.\de-22$/);
+    expect(found_words(0.05, 100)).toBe('99.4%');
+    expect(found_words(1, 3)).toBe('100%');
   });
 
   it('should show as few digits as the value has', () => {

@@ -7,7 +7,7 @@
  *                                   points where the order can change
  *   runs_for(p, confidence)         the fewest runs that find a bug of per-run probability p
  *                                   with at least that confidence
- *   found_probability(p, runs)      1 - (1-p)^runs
+ *   found_probability(p, runs)      1 - (1-p)^runs; found_words says it without rounding to 100%
  *   pct_statement(m), exhaustive_statement(b), random_statement(s)   the sentences
  *
  * PCT's theorem counts k in steps; kqsim's PCT (pct.ts) draws its change points among the
@@ -39,6 +39,16 @@ export function runs_for(p: number, confidence: number): number {
   while (r > 1 && found_probability(p, r - 1) >= confidence) r--;
   while (found_probability(p, r) < confidence) r++;
   return r;
+}
+
+/**
+ * How likely `runs` runs found a bug of per-run probability p, in words: a percentage, or,
+ * when that would read 100%, one minus the chance that every run missed it.
+ */
+export function found_words(p: number, runs: number): string {
+  const missed = Math.exp(runs * Math.log1p(-Math.min(p, 1)));
+  if (p < 1 && missed < 1e-8) return `1 - ${missed.toExponential(1)}`;
+  return percent(found_probability(p, runs));
 }
 
 /**
@@ -96,7 +106,7 @@ export function pct_confidence(m: PctMeasure): PctConfidence {
     `PCT at depth ${m.depth}: n = ${n} agents (${count(m.threads, 'thread')}, ${count(m.devices, 'device')}), ` +
     `k = ${count(k, 'choice point')} in the longest run: one run finds a given bug of depth ${m.depth} with probability at least ` +
     `${formula} = ${perRun.toPrecision(3)}, and ${count(runsFor99, 'run')} reach 99%; ` +
-    `this search of ${count(m.runs, 'run')} would have found any one such bug with probability at least ${percent(found)}`;
+    `this search of ${count(m.runs, 'run')} would have found any one such bug with probability at least ${found_words(perRun, m.runs)}`;
   return { n, k, depth: m.depth, perRun, runsFor99, found, statement };
 }
 

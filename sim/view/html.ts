@@ -10,7 +10,8 @@
  * `<script type="application/json">` with `<`, `>`, `&` and line separators escaped, and the
  * page puts all text in with textContent, so scenario text can never become markup.
  *
- *   html_run(result, scenario)    the page for one run
+ *   html_run(result, scenario, coverage?)   the page for one run, with the coverage map of
+ *                                 the search it came from (kqsim explore --html)
  *   html_diff(report, scenario)   the page for a build diff
  *   html_side(result)             the page data of one run (exported for tests)
  */
@@ -54,6 +55,13 @@ export interface PageSide {
   readonly teach: readonly { pos: number; question: string; options: readonly string[]; answer: number; explain: string }[];
 }
 
+/** The coverage map of a search (sim/explore/coverage.ts), as a run's page shows it. */
+export interface PageCoverage {
+  readonly title: string;
+  readonly pairs: readonly { point: string; source: string; offered: number; taken: number; exercised: boolean }[];
+  readonly neverInterrupted: readonly string[];
+}
+
 export interface PageData {
   readonly mode: 'run' | 'diff';
   readonly title: string;
@@ -63,6 +71,7 @@ export interface PageData {
   readonly rows?: readonly { a: number | null; b: number | null }[];
   readonly divergence?: number | null;
   readonly visible?: readonly string[];
+  readonly coverage?: PageCoverage;
 }
 
 const ipl_rank = (ipl: string) => Math.max(0, IPL_NAMES.indexOf(ipl as (typeof IPL_NAMES)[number]));
@@ -190,12 +199,13 @@ function page(data: PageData): string {
   ].join('\n');
 }
 
-export function html_run(r: RunResult, scenario: Scenario): string {
+export function html_run(r: RunResult, scenario: Scenario, coverage?: PageCoverage): string {
   return page({
     mode: 'run',
     title: `kqsim: ${r.header.scenario} on ${r.header.build}`,
     description: scenario.description ?? scenario.summary,
     sides: [html_side(r)],
+    ...(coverage ? { coverage } : {}),
   });
 }
 
