@@ -97,7 +97,8 @@ describe('pct_confidence', () => {
 
 describe('exhaustive_statement', () => {
   const bounds = {
-    complete: true,
+    exhausted: true,
+    cut: false,
     executions: 37,
     pruned: 12,
     reduce: true,
@@ -105,18 +106,23 @@ describe('exhaustive_statement', () => {
     depth: undefined,
     arrivals: ['nic0 x2'],
     busyTicks: 0,
-    capped: false,
     interrupted: false,
   };
 
-  it('should say in words what a complete search covered', () => {
+  it('should say in words what a complete search covered: every interleaving, when its bounds cut nothing', () => {
     expect(exhaustive_statement(bounds)).toMatchInlineSnapshot(
-      `"complete: 37 runs covered every interleaving of the scenario's device arrivals (nic0 x2) and the clock ticking only while the cpu is idle, with at most 2 non-default choices (interrupts or preemptions) per run (up to the order of independent steps: 12 runs pruned as equivalent)"`,
+      `"complete: 37 runs covered every interleaving of the scenario's device arrivals (nic0 x2) and the clock ticking only while the cpu is idle, with any number of interrupts and preemptions per run (up to the order of independent steps: 12 runs pruned as equivalent)"`,
     );
   });
 
-  it('should claim nothing beyond an incomplete search', () => {
-    expect(exhaustive_statement({ ...bounds, complete: false, capped: true, maxPreemptions: undefined, busyTicks: 3 })).toMatch(
+  it('should state the bounds of a search they cut', () => {
+    expect(exhaustive_statement({ ...bounds, cut: true, depth: 10 })).toMatchInlineSnapshot(
+      `"complete within its bounds: 37 runs covered every interleaving of the scenario's device arrivals (nic0 x2) and the clock ticking only while the cpu is idle, with at most 2 non-default choices (interrupts or preemptions) per run, branching only at the first 10 choice points of each run (up to the order of independent steps: 12 runs pruned as equivalent); nothing is claimed beyond the bounds"`,
+    );
+  });
+
+  it('should claim nothing beyond a search that was stopped', () => {
+    expect(exhaustive_statement({ ...bounds, exhausted: false, maxPreemptions: undefined, busyTicks: 3 })).toMatch(
       /^not complete \(it stopped at its --runs cap\): .*at most 3 clock ticks while the cpu is busy, with any number of interrupts and preemptions .*nothing is claimed for the rest$/,
     );
   });

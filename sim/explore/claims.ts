@@ -32,8 +32,11 @@ function arrivals(spec: ExploreSpec): string[] {
 
 export function search_claim(spec: ExploreSpec, r: ExploreReport): SearchClaim {
   if (r.strategy === 'exhaustive') {
+    // No violation (a claim is made of clean searches): it ran out of work, or it was stopped.
+    const exhausted = !r.interrupted && r.executions < (spec.runs ?? EXHAUSTIVE_RUNS_MAX);
     const statement = exhaustive_statement({
-      complete: r.complete,
+      exhausted,
+      cut: exhausted && !r.complete,
       executions: r.executions,
       pruned: r.pruned,
       reduce: spec.reduce ?? true,
@@ -41,7 +44,6 @@ export function search_claim(spec: ExploreSpec, r: ExploreReport): SearchClaim {
       depth: spec.depth,
       arrivals: arrivals(spec),
       busyTicks: DEFAULT_LIMITS.busy_ticks_max,
-      capped: !r.complete && !r.interrupted && r.executions >= (spec.runs ?? EXHAUSTIVE_RUNS_MAX),
       interrupted: r.interrupted,
     });
     return { statement, pct: null, saturation: null };

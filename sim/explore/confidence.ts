@@ -111,7 +111,10 @@ export function pct_confidence(m: PctMeasure): PctConfidence {
 }
 
 export interface ExhaustiveBounds {
-  readonly complete: boolean;
+  /** The search ran out of work: every execution within its bounds was covered or pruned. */
+  readonly exhausted: boolean;
+  /** Its bounds (maxPreemptions, depth) cut some choice. */
+  readonly cut: boolean;
   readonly executions: number;
   readonly pruned: number;
   readonly reduce: boolean;
@@ -121,25 +124,30 @@ export interface ExhaustiveBounds {
   readonly arrivals: readonly string[];
   /** Clock ticks allowed while the cpu is busy, per run. */
   readonly busyTicks: number;
-  /** The search stopped at its --runs cap, or by Ctrl-C. */
-  readonly capped: boolean;
+  /** Why it did not run out of work: stopped by Ctrl-C (else: its --runs cap). */
   readonly interrupted: boolean;
 }
 
-/** The bounds of an exhaustive search, in words: what `complete` covers. */
+/**
+ * The bounds of an exhaustive search, in words. A search that ran out of work without its
+ * bounds cutting anything covered every interleaving; one whose bounds cut is complete
+ * within them; one stopped early claims nothing beyond what it ran.
+ */
 export function exhaustive_statement(b: ExhaustiveBounds): string {
   const arrivals = b.arrivals.length > 0 ? `the scenario's device arrivals (${b.arrivals.join(', ')})` : 'no device arrivals';
   const clock =
     b.busyTicks > 0 ? `at most ${count(b.busyTicks, 'clock tick')} while the cpu is busy` : 'the clock ticking only while the cpu is idle';
+  const bounded = b.cut || !b.exhausted;
   const preempt =
-    b.maxPreemptions === undefined
+    b.maxPreemptions === undefined || !bounded
       ? 'any number of interrupts and preemptions'
       : `at most ${count(b.maxPreemptions, 'non-default choice')} (interrupts or preemptions)`;
-  const depth = b.depth === undefined ? '' : `, branching only at the first ${count(b.depth, 'choice point')} of each run`;
+  const depth = b.depth === undefined || !bounded ? '' : `, branching only at the first ${count(b.depth, 'choice point')} of each run`;
   const equiv = b.reduce ? ` (up to the order of independent steps: ${count(b.pruned, 'run')} pruned as equivalent)` : '';
   const space = `every interleaving of ${arrivals} and ${clock}, with ${preempt} per run${depth}${equiv}`;
-  if (b.complete) return `complete: ${count(b.executions, 'run')} covered ${space}`;
-  const why = b.interrupted ? 'it was interrupted' : b.capped ? 'it stopped at its --runs cap' : 'its bounds cut some choices';
+  if (b.exhausted && !b.cut) return `complete: ${count(b.executions, 'run')} covered ${space}`;
+  if (b.exhausted) return `complete within its bounds: ${count(b.executions, 'run')} covered ${space}; nothing is claimed beyond the bounds`;
+  const why = b.interrupted ? 'it was interrupted' : 'it stopped at its --runs cap';
   return `not complete (${why}): the ${count(b.executions, 'run')} checked are part of ${space}; nothing is claimed for the rest`;
 }
 
