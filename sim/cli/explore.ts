@@ -93,13 +93,11 @@ function coverage_lines(r: ExploreReport): string[] {
 function write_html(file: string, r: ExploreReport, scenario: Scenario, spec: Parameters<typeof run_scenario>[0]): void {
   const v = r.violations[0];
   const run = run_scenario({ ...spec, snapshots: true, ...(v ? { schedule: v.shrunkSchedule } : {}) });
-  const c = coverage_summary(r.coverage);
-  const hit = new Set(c.exercised.map((p) => `${p.point}\n${p.source}`));
   emit(
     html_run(run, scenario, {
       title: `coverage of the ${r.strategy} search (${r.executions} runs)`,
-      pairs: r.coverage.pairs.map((p) => ({ ...p, exercised: hit.has(`${p.point}\n${p.source}`) })),
-      neverInterrupted: c.neverInterrupted,
+      pairs: r.coverage.pairs.map((p) => ({ ...p, exercised: p.taken > 0 })),
+      neverInterrupted: coverage_summary(r.coverage).neverInterrupted,
     }),
     file,
   );

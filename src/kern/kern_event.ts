@@ -762,7 +762,7 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
       if (oneshot) {
         kn.kn_status &= ~KN_QUEUED;
         // mutant-marker-early: the marker goes before the spl comes down, as if the scan were done.
-        if (k.build.has('mutant-marker-early')) kq.kq_head.splice(kq.kq_head.indexOf(marker), 1);
+        if (k.build.has('mutant-marker-early') && kq.kq_head.includes(marker)) kq.kq_head.splice(kq.kq_head.indexOf(marker), 1);
         yield* splx(k.m, s, 'kqueue_scan:oneshot-splx');
         (kn.kn_fop as Filterops).f_detach(k, kn);
         yield* knote_drop(k, kn, p.p_fd, 'EV_ONESHOT delivered');
