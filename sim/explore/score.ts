@@ -89,7 +89,7 @@ async function score_strategy(
   const fired = new Set<string>();
   let first: RunResult | undefined;
   for (const seed of seeds) {
-    const r = await explore({ ...base, strategy, seed, runs: spec.runs, shrink: false });
+    const r = await explore({ ...base, strategy, seed, runs: spec.runs, shrink: false, explain: false });
     const v = r.violations[0];
     runsToDetect.push(v ? v.execution : null);
     if (v) fired.add(v.invariant);
