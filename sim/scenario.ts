@@ -25,6 +25,7 @@ export { SIGALRM, SIGCHLD, SIGHUP, SIGINT, SIGKILL, SIGPIPE, SIGTERM, SIGUSR1, S
 export type { UserMain } from '../src/kern/kernel.ts';
 export type { Libc, SysResult } from '../src/kern/libc.ts';
 export { PIPE_BUF, PIPE_SIZE } from '../src/kern/sys_pipe.ts';
+export * from '../src/designs/linux_kevent.ts';
 
 export interface ProcessDef {
   /** The process's name in the trace (`reader`). */
