@@ -161,8 +161,9 @@ const KEVENT_USER = 0x4;
 export class KernelKevent {
   flags = 0;
   st: KeventStorage | null = null;
-  /** Which storage notification last marked it ready (for the trace and the invariants). */
+  /** Which storage notification last marked it ready, and the one it was last dequeued for. */
   note = 0;
+  taken_note = 0;
   /** Dequeued for delivery so far, and by which thread last: a ONESHOT kevent must not survive one. */
   delivered = 0;
   delivered_by = '';
@@ -256,7 +257,9 @@ export function lkevent_queues(k: Kernel): readonly KeventUser[] {
 }
 
 function trace(k: Kernel, kv: KernelKevent | null, u: KeventUser, op: string, why: string, slot = -1): void {
-  trace_uk(k, kv?.serial ?? 0, kv?.event ?? null, kv?.note ?? 0, u, op, why, slot);
+  // A copy belongs to the readiness it was dequeued for: the kevent may be marked again meanwhile.
+  const note = op === 'copy' || op === 'ring-copy' ? kv?.taken_note : kv?.note;
+  trace_uk(k, kv?.serial ?? 0, kv?.event ?? null, note ?? 0, u, op, why, slot);
 }
 
 function trace_uk(k: Kernel, kev: number, uk: Ukevent | null, note: number, u: KeventUser, op: string, why: string, slot: number): void {
@@ -499,6 +502,7 @@ function* kqueue_dequeue_ready(k: Kernel, u: KeventUser): KGen<KernelKevent | nu
     }
     kv.delivered++;
     kv.delivered_by = k.m.contextName();
+    kv.taken_note = kv.note;
     yield* kevent_copy_ring_buffer(k, kv);
     return kv;
   }
