@@ -63,7 +63,10 @@ kevent_wait commit the timer into it.`,
         u.expect((yield* lk.kevent_ctl(q, KEVENT_CTL_ADD, 1, [])).errno === EFAULT, 'num past the array to fault (EFAULT)');
         const nomatch = [ukevent(so, KEVENT_SOCKET, KEVENT_SOCKET_RECV, 0, [99, 0])];
         const rm = yield* lk.kevent_ctl(q, KEVENT_CTL_REMOVE, 1, nomatch);
-        u.expect(rm.ret === 0 && nomatch[0]?.ret_flags === (KEVENT_RET_BROKEN | KEVENT_RET_DONE), 'REMOVE with a user field that matches nothing: BROKEN, and DONE always');
+        u.expect(
+          rm.ret === 0 && nomatch[0]?.ret_flags === (KEVENT_RET_BROKEN | KEVENT_RET_DONE),
+          'REMOVE with a user field that matches nothing: BROKEN, and DONE always',
+        );
         const dup = [ukevent(so, KEVENT_SOCKET, KEVENT_SOCKET_RECV, 0, [1, 0])];
         const d = yield* lk.kevent_ctl(q, KEVENT_CTL_ADD, 1, dup);
         u.expect(d.ret === 1 && dup[0]?.ret_data[1] === -EEXIST, 'a second kevent with the same id to come back broken (-EEXIST)');

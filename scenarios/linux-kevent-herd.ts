@@ -37,7 +37,9 @@ function* waiter(w: Libc, so: number, req_flags: number, tag: string) {
     w.log(`${tag}: timed out: no kevent of mine was marked`);
   } else {
     const r = yield* w.read(so, 64, { nonblock: true });
-    w.log(r.errno === EAGAIN ? `${tag}: woken with the event, but another thread took the datagram` : `${tag}: woken with the event and read "${r.data}"`);
+    w.log(
+      r.errno === EAGAIN ? `${tag}: woken with the event, but another thread took the datagram` : `${tag}: woken with the event and read "${r.data}"`,
+    );
   }
   yield* w.close(q);
 }

@@ -18,6 +18,8 @@ import { type Build, build_parse } from '../src/builds.ts';
 import { type KernelListenerDef, LISTENER_IPLS, LISTENER_KLISTS } from '../src/kern/kcont_listener.ts';
 import type { NicPacket, SerialInput, UserMain } from '../src/kern/kernel.ts';
 
+export { DillonApi, dillon_api, LONG_SIZE, POINTER_SIZE, STRUCT_EVENT_SIZE, type StructEvent } from '../src/designs/dillon_2000.ts';
+export * from '../src/designs/linux_kevent.ts';
 export * from '../src/kern/errno.ts';
 export * from '../src/kern/event_h.ts';
 export type { KernelListenerDef } from '../src/kern/kcont_listener.ts';
@@ -25,7 +27,6 @@ export { SIGALRM, SIGCHLD, SIGHUP, SIGINT, SIGKILL, SIGPIPE, SIGTERM, SIGUSR1, S
 export type { UserMain } from '../src/kern/kernel.ts';
 export type { Libc, SysResult } from '../src/kern/libc.ts';
 export { PIPE_BUF, PIPE_SIZE } from '../src/kern/sys_pipe.ts';
-export * from '../src/designs/linux_kevent.ts';
 
 export interface ProcessDef {
   /** The process's name in the trace (`reader`). */

@@ -9,6 +9,7 @@
  *   dillon.ts    Dillon's 2000 API, on build dillon-2000
  */
 
+import { DILLON_INVARIANTS } from './dillon.ts';
 import type { Invariant } from './invariant.ts';
 import { KCONT_INVARIANTS } from './kcont.ts';
 import { KQUEUE_INVARIANTS } from './kqueue.ts';
@@ -17,4 +18,10 @@ import { LINUX_KEVENT_INVARIANTS } from './linux_kevent.ts';
 
 export type { Invariant, InvariantWatch } from './invariant.ts';
 
-export const INVARIANTS: readonly Invariant[] = [...KQUEUE_INVARIANTS, ...KCONT_INVARIANTS, ...KTICKLE_INVARIANTS, ...LINUX_KEVENT_INVARIANTS];
+export const INVARIANTS: readonly Invariant[] = [
+  ...KQUEUE_INVARIANTS,
+  ...KCONT_INVARIANTS,
+  ...KTICKLE_INVARIANTS,
+  ...LINUX_KEVENT_INVARIANTS,
+  ...DILLON_INVARIANTS,
+];

@@ -53,7 +53,8 @@ const oneshotOnce: Invariant = {
         for (const kv of u.kevents) {
           if ((kv.event.req_flags & KEVENT_REQ_ONESHOT) === 0 || kv.delivered === 0) continue;
           if (kv.delivered > 1) return `ONESHOT kevent ${kv.serial} was delivered ${kv.delivered} times`;
-          if (kv.delivered_by === ev.ctx) return `ONESHOT kevent ${kv.serial} was delivered by ${ev.ctx}'s ${ev.name} and is still on kevent queue ${u.serial}`;
+          if (kv.delivered_by === ev.ctx)
+            return `ONESHOT kevent ${kv.serial} was delivered by ${ev.ctx}'s ${ev.name} and is still on kevent queue ${u.serial}`;
         }
       }
       return null;
@@ -118,7 +119,9 @@ const noLossOnCancel: Invariant = {
       if (!u || u.pring === 0) return null;
       const ring = ring_of(k, ev.kq);
       const inRing = ring?.event.some((e) => e !== null && `${e.user[0]}:${e.user[1]}` === ev.user && ev.id.endsWith(` ${e.id[0]}`)) ?? false;
-      return inRing ? null : `${ev.ctx} was cancelled holding ${ev.id} (user ${ev.user}), which is in no slot of kevent queue ${ev.kq}'s ring: the event is lost`;
+      return inRing
+        ? null
+        : `${ev.ctx} was cancelled holding ${ev.id} (user ${ev.user}), which is in no slot of kevent queue ${ev.kq}'s ring: the event is lost`;
     },
   }),
 };

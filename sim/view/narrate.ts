@@ -110,6 +110,10 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
       return ev.kev || ev.id
         ? `kevent ${ev.kev || '-'} (${ev.id}, ${ev.flags}, user ${ev.user}) ${ev.op} on kevent queue ${ev.kq}: ${ev.why}`
         : `kevent queue ${ev.kq} ${ev.op}: ${ev.why}`;
+    case 'dillon':
+      return ev.op === 'copyout'
+        ? `kevent copies out ${ev.bytes} byte(s) into the user's struct event at 0x${ev.addr.toString(16)} (fd ${ev.fd}, ${ev.filter}): ${ev.why}`
+        : `kqueuectl on kq ${ev.kq} (fd ${ev.fd}, ${ev.filter}): ${ev.why}`;
     case 'state':
       return null;
   }

@@ -30,7 +30,23 @@ import { kern_version_at_least } from '../builds.ts';
 import { KASSERT, type KGen } from '../machine/machine.ts';
 import { splclock, splsched, splx } from '../machine/spl.ts';
 import type { KeventOut } from '../trace.ts';
-import { EACCES, EBADF, EFAULT, EINTR, EINVAL, EMFILE, ENAMETOOLONG, ENOENT, ENOMEM, ENOSYS, ENOTTY, ENXIO, ERESTART, ESRCH, EWOULDBLOCK } from './errno.ts';
+import {
+  EACCES,
+  EBADF,
+  EFAULT,
+  EINTR,
+  EINVAL,
+  EMFILE,
+  ENAMETOOLONG,
+  ENOENT,
+  ENOMEM,
+  ENOSYS,
+  ENOTTY,
+  ENXIO,
+  ERESTART,
+  ESRCH,
+  EWOULDBLOCK,
+} from './errno.ts';
 import {
   EV_ADD,
   EV_CLEAR,
