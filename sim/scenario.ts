@@ -18,6 +18,7 @@ import { type Build, build_parse } from '../src/builds.ts';
 import { type KernelListenerDef, LISTENER_IPLS, LISTENER_KLISTS } from '../src/kern/kcont_listener.ts';
 import type { NicPacket, SerialInput, UserMain } from '../src/kern/kernel.ts';
 
+export { type EventDesign, event_design } from '../src/designs/design.ts';
 export { DillonApi, dillon_api, LONG_SIZE, POINTER_SIZE, STRUCT_EVENT_SIZE, type StructEvent } from '../src/designs/dillon_2000.ts';
 export * from '../src/designs/linux_kevent.ts';
 export * from '../src/kern/errno.ts';

@@ -11,12 +11,13 @@
  *   wakeup_measure(r)            one run -> WakeupMeasure (or null: the run has no markers)
  *   compare_summary(rows)        per build, over its runs -> CompareRow
  *   compare_table(rows, header)  the text table `kqsim compare` prints
+ *   text_table(head, body)       columns padded to their widest cell (shared with designs.ts)
  */
 import type { TraceEvent, TraceEventOf } from '../../src/trace.ts';
 import type { RunResult } from '../run/runner.ts';
 
 /** sizeof(struct kevent) per platform: i386 aligns the int64 data on 4 bytes, powerpc on 8. */
-const KEVENT_SIZE: Readonly<Record<string, number>> = { i386: 28, macppc: 32 };
+export const KEVENT_SIZE: Readonly<Record<string, number>> = { i386: 28, macppc: 32 };
 
 export interface WakeupMeasure {
   readonly mechanism: string;
@@ -127,7 +128,7 @@ export interface CompareSummary {
   readonly delayed_calls_max: number;
 }
 
-function median_max(xs: readonly number[]): { median: number; max: number } {
+export function median_max(xs: readonly number[]): { median: number; max: number } {
   if (xs.length === 0) return { median: 0, max: 0 };
   const s = [...xs].sort((a, b) => a - b);
   return { median: s[Math.floor((s.length - 1) / 2)] as number, max: s[s.length - 1] as number };
@@ -172,6 +173,11 @@ export function compare_table(rows: readonly CompareRow[]): string {
     const delayed = s.measured === 0 ? '-' : `${s.delayed_runs}/${s.measured} runs, up to ${s.delayed_calls_max} call(s)`;
     return [s.build, s.mechanism, mm(s.latency_ticks), mm(s.latency_steps), mm(s.syscalls), mm(s.bytes), via || '-', delayed];
   });
+  return text_table(head, body);
+}
+
+/** Columns padded to their widest cell, a rule under the head. */
+export function text_table(head: readonly string[], body: readonly (readonly string[])[]): string {
   const widths = head.map((h, c) => Math.max(h.length, ...body.map((r) => (r[c] as string).length)));
   const line = (cells: readonly string[]) =>
     cells
