@@ -16,8 +16,8 @@ the kernel has written (the bytes waiting), and the program dispatches through t
 calls get kqueue's errors.`,
   build: 'dillon-2000',
   nic: [
-    { at: 0, port: 7, data: 'ping' },
-    { at: 0, port: 8, data: 'hello' },
+    { at: 1, port: 7, data: 'ping' },
+    { at: 1, port: 8, data: 'hello' },
   ],
   processes: [
     {

@@ -38,7 +38,7 @@ nic0, shows LAST_CHECK turning down a kevent whose data was read meanwhile and R
 ready kevent out of every copy, and finally sets up the user-visible ring and lets
 kevent_wait commit the timer into it.`,
   build: 'linux-kevent',
-  nic: [{ at: 0, port: 7, data: 'ping' }],
+  nic: [{ at: 1, port: 7, data: 'ping' }],
   processes: [
     {
       name: 'server',

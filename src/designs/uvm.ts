@@ -11,6 +11,7 @@
  *   Uvm.malloc(size, fields)      a block; returns its address (never 0: 0 is NULL)
  *   Uvm.free(addr)                free(3); the address may be handed out again
  *   Uvm.at(addr)                  the block occupying addr now (live or freed), if any
+ *   Uvm.list()                    every address's current block (for state views)
  *   copyout(k, p, addr, bytes, what, write)   the kernel writes into user memory: counted,
  *                                 traced; false (EFAULT) if nothing is mapped there
  *   copy_count(k, p, dir, bytes, what)        a copy to or from a buffer the caller passed in
@@ -70,10 +71,20 @@ export class Uvm {
   at(addr: number): Block | undefined {
     return this.blocks.get(addr);
   }
+
+  /** The block at each address ever handed out, by address (for state views). */
+  list(): readonly Block[] {
+    return [...this.blocks.values()].sort((a, b) => a.addr - b.addr);
+  }
 }
 
 /* Keyed by the per-run Proc object, so runs never share memory. */
 const SPACES = new WeakMap<Proc, Uvm>();
+
+/** p's address space if the process has used simulated memory (views must not create one). */
+export function uvm_peek(p: Proc): Uvm | undefined {
+  return SPACES.get(p);
+}
 
 export function uvm_of(p: Proc): Uvm {
   let u = SPACES.get(p);
