@@ -36,7 +36,11 @@ type UGen<T = void> = Generator<Yield, T, void>;
 
 export const PORTS = [7, 8, 9] as const;
 export const THREADS = 2;
-export const DATAGRAMS = Array.from({ length: 6 }, (_, i) => ({ at: 1 + Math.floor(i / 2), port: PORTS[i % PORTS.length] as number, data: `dg${i}` }));
+export const DATAGRAMS = Array.from({ length: 6 }, (_, i) => ({
+  at: 1 + Math.floor(i / 2),
+  port: PORTS[i % PORTS.length] as number,
+  data: `dg${i}`,
+}));
 /** Events asked for per wait call, and the wait's timeout. */
 const NMAX = 2;
 const TIMEOUT_MS = 30;
@@ -155,4 +159,3 @@ export function* designs_workload(u: Libc): UGen {
   yield* ad.teardown(u);
   for (const so of socks) yield* u.close(so);
 }
-

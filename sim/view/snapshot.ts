@@ -68,16 +68,19 @@ const kqueues: SnapshotProvider = (k) =>
 
 /* Linux kevent queues: the kevents with their flags, the ready queue, the ring's kernel index. */
 const kevent_queues: SnapshotProvider = (k) =>
-  lkevent_queues(k).map((u): SnapshotSection => [
-    `kevent queue ${u.serial}`,
-    [
-      `ready_num ${u.ready_num}: ${u.ready_list.map((kv) => `kevent ${kv.serial}`).join(', ') || 'empty'}`,
-      u.pring ? `ring at 0x${u.pring.toString(16)}: ${u.ring_size} slots, kidx ${u.kidx}` : 'no ring',
-      ...u.kevents.map(
-        (kv) => `kevent ${kv.serial}: id ${kv.event.id[0]}:${kv.event.id[1]} user ${kv.event.user[0]} ${req_flags_name(kv.event.req_flags)} [${ret_flags_name(kv.event.ret_flags)}]`,
-      ),
+  lkevent_queues(k).map(
+    (u): SnapshotSection => [
+      `kevent queue ${u.serial}`,
+      [
+        `ready_num ${u.ready_num}: ${u.ready_list.map((kv) => `kevent ${kv.serial}`).join(', ') || 'empty'}`,
+        u.pring ? `ring at 0x${u.pring.toString(16)}: ${u.ring_size} slots, kidx ${u.kidx}` : 'no ring',
+        ...u.kevents.map(
+          (kv) =>
+            `kevent ${kv.serial}: id ${kv.event.id[0]}:${kv.event.id[1]} user ${kv.event.user[0]} ${req_flags_name(kv.event.req_flags)} [${ret_flags_name(kv.event.ret_flags)}]`,
+        ),
+      ],
     ],
-  ]);
+  );
 
 /* Simulated user memory (Dillon's struct events, Linux kevent rings), per process that has some. */
 const user_memory: SnapshotProvider = (k) =>
