@@ -34,12 +34,15 @@ export interface WakeupMeasure {
   readonly delayed_calls: number;
 }
 
-const MARK = 'wakeup: ';
+/** What follows marker `prefix what` in a scenario's log line, if `ev` is one. */
+export function log_marker(ev: TraceEvent, prefix: string, what: string): string | undefined {
+  if (ev.kind !== 'log') return undefined;
+  const i = ev.text.indexOf(prefix + what);
+  return i < 0 ? undefined : ev.text.slice(i + prefix.length + what.length).trim();
+}
 
 function marker(ev: TraceEvent, what: string): string | undefined {
-  if (ev.kind !== 'log') return undefined;
-  const i = ev.text.indexOf(MARK + what);
-  return i < 0 ? undefined : ev.text.slice(i + MARK.length + what.length).trim();
+  return log_marker(ev, 'wakeup: ', what);
 }
 
 function find(events: readonly TraceEvent[], from: number, pred: (ev: TraceEvent) => boolean): number {
@@ -102,14 +105,17 @@ export function wakeup_measure(r: RunResult): WakeupMeasure | null {
   };
 }
 
-export interface CompareRow {
+/** One build's runs: what was measured on the clean ones, and how many failed. */
+export interface MeasuredRow<M> {
   readonly build: string;
   readonly runs: number;
   /** Runs that ended in a violation, panic or deadlock, with the first one's verdict and schedule. */
   readonly failed: number;
   readonly first_failure?: { readonly verdict: string; readonly schedule: string };
-  readonly measured: readonly WakeupMeasure[];
+  readonly measured: readonly M[];
 }
+
+export type CompareRow = MeasuredRow<WakeupMeasure>;
 
 export interface CompareSummary {
   readonly build: string;

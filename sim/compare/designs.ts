@@ -18,7 +18,7 @@
  */
 import type { TraceEvent } from '../../src/trace.ts';
 import type { RunResult } from '../run/runner.ts';
-import { KEVENT_SIZE, median_max, text_table } from './compare.ts';
+import { KEVENT_SIZE, log_marker, type MeasuredRow, median_max, text_table } from './compare.ts';
 
 export interface DesignsMeasure {
   readonly design: string;
@@ -32,13 +32,10 @@ export interface DesignsMeasure {
   readonly lost: number;
 }
 
-const MARK = 'designs: ';
 const WAIT_CALLS = new Set(['kevent', 'kevent_get_events', 'kevent_wait']);
 
 function marker(ev: TraceEvent, what: string): string | undefined {
-  if (ev.kind !== 'log') return undefined;
-  const i = ev.text.indexOf(MARK + what);
-  return i < 0 ? undefined : ev.text.slice(i + MARK.length + what.length).trim();
+  return log_marker(ev, 'designs: ', what);
 }
 
 /* A wake-up is useful if the woken thread reads some data before it next sleeps. */
@@ -104,13 +101,7 @@ export function designs_measure(r: RunResult): DesignsMeasure | null {
   };
 }
 
-export interface DesignsRow {
-  readonly build: string;
-  readonly runs: number;
-  readonly failed: number;
-  readonly first_failure?: { readonly verdict: string; readonly schedule: string };
-  readonly measured: readonly DesignsMeasure[];
-}
+export type DesignsRow = MeasuredRow<DesignsMeasure>;
 
 type Stat = { readonly median: number; readonly max: number };
 const FIELDS = ['syscalls', 'bytes_in', 'bytes_out', 'wakeups', 'useless_wakeups', 'events', 'duplicated', 'lost'] as const;
