@@ -45,7 +45,7 @@ function* waiter(w: Libc, so: number, req_flags: number, tag: string) {
 }
 
 export default defineScenario({
-  summary: 'three threads, one socket each group: KEVENT_REQ_WAKEUP_ONE wakes one of them, without it all wake (lkevent-thundering-herd)',
+  summary: 'two groups of three threads on one socket each: with KEVENT_REQ_WAKEUP_ONE one wakes, without it all three (lkevent-thundering-herd)',
   description: `Six threads of one server, each with its own kevent queue: three watch the UDP
 socket on port 8 with KEVENT_REQ_WAKEUP_ONE, three the socket on port 7 without it. One
 datagram arrives for each port (port 8 first). Count the threads made runnable by each
