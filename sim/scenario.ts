@@ -20,7 +20,38 @@ import type { NicPacket, SerialInput, UserMain } from '../src/kern/kernel.ts';
 
 export { type EventDesign, event_design } from '../src/designs/design.ts';
 export { DillonApi, dillon_api, LONG_SIZE, POINTER_SIZE, STRUCT_EVENT_SIZE, type StructEvent } from '../src/designs/dillon_2000.ts';
-export * from '../src/designs/linux_kevent.ts';
+export {
+  KEVENT_AIO,
+  KEVENT_CTL_ADD,
+  KEVENT_CTL_MODIFY,
+  KEVENT_CTL_REMOVE,
+  KEVENT_INODE,
+  KEVENT_NAIO,
+  KEVENT_PIPE,
+  KEVENT_POLL,
+  KEVENT_REQ_ET,
+  KEVENT_REQ_LAST_CHECK,
+  KEVENT_REQ_ONESHOT,
+  KEVENT_REQ_WAKEUP_ONE,
+  KEVENT_RET_BROKEN,
+  KEVENT_RET_COPY_FAILED,
+  KEVENT_RET_DONE,
+  KEVENT_SOCKET,
+  KEVENT_SOCKET_ACCEPT,
+  KEVENT_SOCKET_RECV,
+  KEVENT_SOCKET_SEND,
+  KEVENT_TIMER,
+  KEVENT_TIMER_FIRED,
+  KEVENT_WAIT_FOREVER,
+  KeventApi,
+  type KeventResult,
+  kevent_api,
+  req_flags_name,
+  ret_flags_name,
+  UKEVENT_SIZE,
+  type Ukevent,
+  ukevent,
+} from '../src/designs/linux_kevent.ts';
 export * from '../src/kern/errno.ts';
 export * from '../src/kern/event_h.ts';
 export type { KernelListenerDef } from '../src/kern/kcont_listener.ts';

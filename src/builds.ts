@@ -221,7 +221,7 @@ export const PATCHES: readonly PatchInfo[] = [
   },
   {
     name: 'mutant-ring-skipped',
-    description: 'kevent_get_events copies ready kevents to the buffer but not to the ring',
+    description: "kqueue_dequeue_ready never copies a kevent into the ring: only kevent_get_events's buffer gets it",
     mutant: true,
     bases: ['linux-kevent'],
   },

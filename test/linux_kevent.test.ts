@@ -17,6 +17,7 @@ import {
 } from '../sim/scenario.ts';
 import { jsonl_run } from '../sim/view/jsonl.ts';
 import { narrate_run } from '../sim/view/narrate.ts';
+import { teach_points } from '../sim/view/teach.ts';
 import { eventsOf, inline, run, runNamed, verdict } from './helpers/run.ts';
 
 const LK = { build: 'linux-kevent' } as const;
@@ -139,6 +140,13 @@ describe('Linux kevent (take24)', () => {
       expect(text).toContain(words);
     }
     expect(narrate_run(await runNamed('linux-kevent-herd'), undefined)).toContain('KEVENT_REQ_WAKEUP_ONE: 1 kevent(s)');
+  });
+
+  it("should ask the teaching questions of each design in its author's terms", async () => {
+    const herd = teach_points((await runNamed('linux-kevent-herd')).events).map((p) => p.options[p.answer]);
+    expect(herd).toContain('it is not marked: KEVENT_REQ_WAKEUP_ONE, and another kevent of the same origin was marked first');
+    const dillon = teach_points((await runNamed('dillon-basic')).events);
+    expect(dillon.some((p) => /writes 4 byte\(s\) into the user's own struct event/.test(p.options[p.answer] as string))).toBe(true);
   });
 
   test.prop([fc.constantFrom('linux-kevent-basic', 'dillon-basic', 'designs-compare'), fc.integer({ min: 0, max: 0xffffffff })], { numRuns: 40 })(

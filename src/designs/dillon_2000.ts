@@ -118,19 +118,9 @@ export function* sys_dillon_kevent(
   for (const kev of kevs) {
     const addr = kev.udata;
     const bytes = whole ? KERNEL_KEVENT_SIZE : LONG_SIZE;
-    const ok = copyout(
-      k,
-      p,
-      addr,
-      bytes,
-      whole ? `the whole kernel event over the struct event at ${hex(addr)}` : `data field of the struct event at ${hex(addr)}`,
-      (b) => {
-        b.fields.data = whole ? kev.ident : kev.data;
-        if (whole) b.fields.dispatch = null;
-      },
-    );
-    if (!ok) return { error: EFAULT, ret: ary.length };
+    // The trace says what is about to be written where, then the write lands.
     const block = uvm_of(p).at(addr);
+    if (!block) return { error: EFAULT, ret: ary.length };
     k.bus.emit('dillon', {
       op: 'copyout',
       pid: p.p_pid,
@@ -139,7 +129,12 @@ export function* sys_dillon_kevent(
       filter: filter_name(kev.filter),
       addr,
       bytes,
-      why: `data ${kev.data} written through the pointer registered for fd ${kev.ident}${block && !block.live ? ' (that struct has been freed)' : ''}`,
+      why: `data ${kev.data} written through the pointer registered for fd ${kev.ident}${block.live ? '' : ' (that struct has been freed)'}`,
+    });
+    const what = whole ? `the whole kernel event over the struct event at ${hex(addr)}` : `data field of the struct event at ${hex(addr)}`;
+    copyout(k, p, addr, bytes, what, (b) => {
+      b.fields.data = whole ? kev.ident : kev.data;
+      if (whole) b.fields.dispatch = null;
     });
     yield 'dillon_kevent:copyout-data';
     ary.push(addr);
