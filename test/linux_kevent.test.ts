@@ -5,6 +5,7 @@ import {
   EINVAL,
   KEVENT_CTL_ADD,
   KEVENT_CTL_REMOVE,
+  KEVENT_REQ_LAST_CHECK,
   KEVENT_REQ_ONESHOT,
   KEVENT_RET_COPY_FAILED,
   KEVENT_RET_DONE,
@@ -111,6 +112,33 @@ describe('Linux kevent (take24)', () => {
               if (d === '2') u.expect(((g.ukevents[0]?.ret_flags ?? 0) & KEVENT_RET_COPY_FAILED) !== 0, 'the second copy to fault');
               yield* u.read(so, 8);
             }
+          },
+        },
+      ],
+    });
+    expect(verdict(run(sc))).toBe('done');
+  });
+
+  it('should keep a ONESHOT kevent that LAST_CHECK turned down hooked to its socket, and deliver it once data comes again', () => {
+    const sc = inline('lk-oneshot-last-check', {
+      summary: 'oneshot last check',
+      build: 'linux-kevent',
+      processes: [
+        {
+          name: 'p',
+          *main(u) {
+            const lk = kevent_api(u);
+            const q = (yield* lk.open()).ret;
+            const so = (yield* u.socket()).ret;
+            yield* u.bind(so, 7);
+            yield* lk.kevent_ctl(q, KEVENT_CTL_ADD, 1, [ukevent(so, KEVENT_SOCKET, KEVENT_SOCKET_RECV, KEVENT_REQ_ONESHOT | KEVENT_REQ_LAST_CHECK)]);
+            const tx = (yield* u.socket()).ret;
+            yield* u.sendto(tx, 7, 'a');
+            yield* u.read(so, 8);
+            u.expect((yield* lk.kevent_get_events(q, 0, 1, 0)).ret === 0, 'the drained socket turned down');
+            yield* u.sendto(tx, 7, 'b');
+            u.expect((yield* lk.kevent_get_events(q, 0, 1, 0)).ret === 1, 'the second datagram delivered');
+            u.expect((yield* lk.kevent_get_events(q, 0, 1, 0)).ret === 0, 'and only once (ONESHOT)');
           },
         },
       ],

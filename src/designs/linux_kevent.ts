@@ -218,6 +218,11 @@ export class KeventStorage {
   /** A timer's callout, and whether it fired since its kevent was last delivered. */
   timer: Callout | null = null;
   fired = false;
+  /**
+   * Kevents that belong to this storage, on its list or not (a ONESHOT kevent leaves the list
+   * when it is marked, and LAST_CHECK may put it back): the hook stays while there are any.
+   */
+  users = 0;
 
   constructor(readonly name: string) {}
 }
@@ -314,7 +319,7 @@ function* kevent_origin_enqueue(k: Kernel, kv: KernelKevent): KGen<number> {
   kevent_storage_enqueue(st, kv);
   yield 'kevent_enqueue:storage';
   if (yield* (st.callback as (k: Kernel) => KGen<boolean>)(k)) {
-    kevent_storage_dequeue(k, st, kv);
+    kevent_storage_release(k, kv);
     return 1;
   }
   return 0;
@@ -354,23 +359,32 @@ function storage_for(k: Kernel, fp: File, filter: number): KeventStorage | numbe
 }
 
 function kevent_storage_enqueue(st: KeventStorage, kv: KernelKevent): void {
+  if (kv.st !== st) st.users++;
   st.list.push(kv);
   kv.st = st;
   kv.flags |= KEVENT_STORAGE;
 }
 
-/* Off the storage; the last kevent of a socket's or pipe's storage unhooks it from the klist. */
-function kevent_storage_dequeue(k: Kernel, st: KeventStorage, kv: KernelKevent): void {
-  if (kv.flags & KEVENT_STORAGE) {
-    st.list.splice(st.list.indexOf(kv), 1);
-    kv.flags &= ~KEVENT_STORAGE;
-  }
-  if (st.list.length > 0) return;
+function kevent_storage_dequeue(st: KeventStorage, kv: KernelKevent): void {
+  if ((kv.flags & KEVENT_STORAGE) === 0) return;
+  st.list.splice(st.list.indexOf(kv), 1);
+  kv.flags &= ~KEVENT_STORAGE;
+}
+
+/* The kevent is done with its storage; the last one unhooks it from the origin (or stops the timer). */
+function kevent_storage_release(k: Kernel, kv: KernelKevent): void {
+  const st = kv.st;
+  if (!st) return;
+  kevent_storage_dequeue(st, kv);
+  kv.st = null;
+  if (--st.users > 0) return;
+  if (st.timer) callout_stop(k, st.timer);
   if (st.kn) {
     (st.kn.kn_fop as Filterops).f_detach(k, st.kn);
-    k.knote_pool.pool_put(st.kn, 'kevent_storage_dequeue');
-    const byDir = state(k).storages.get((st.kn.kn_fp as File).f_data);
-    byDir?.delete(st.kn.kn_kevent.filter);
+    k.knote_pool.pool_put(st.kn, 'kevent_storage_release');
+    state(k)
+      .storages.get((st.kn.kn_fp as File).f_data)
+      ?.delete(st.kn.kn_kevent.filter);
     st.kn = null;
   }
 }
@@ -434,7 +448,7 @@ function* __kevent_requeue(k: Kernel, kv: KernelKevent, note: number): KGen<bool
   const sticky = !ready && (kv.event.ret_flags & (KEVENT_RET_DONE | KEVENT_RET_BROKEN)) !== 0;
   if (!ready && !sticky) return false;
   kv.event.ret_flags |= KEVENT_RET_DONE;
-  if (kv.event.req_flags & KEVENT_REQ_ONESHOT) kevent_storage_dequeue(k, st, kv);
+  if (kv.event.req_flags & KEVENT_REQ_ONESHOT) kevent_storage_dequeue(st, kv);
   const u = kv.user;
   k.m.touch('chan', u.chanName);
   const queued = (kv.flags & KEVENT_READY) === 0;
@@ -561,10 +575,7 @@ function* kevent_finish_user(k: Kernel, kv: KernelKevent, why: string, unlink_re
   k.m.touch('chan', u.chanName);
   u.kevents.splice(u.kevents.indexOf(kv), 1);
   kv.flags &= ~KEVENT_USER;
-  if (kv.st) {
-    kevent_storage_dequeue(k, kv.st, kv);
-    if (kv.st.timer && kv.st.list.length === 0) callout_stop(k, kv.st.timer);
-  }
+  kevent_storage_release(k, kv);
   if (unlink_ready && kv.flags & KEVENT_READY) {
     u.ready_list.splice(u.ready_list.indexOf(kv), 1);
     kv.flags &= ~KEVENT_READY;
