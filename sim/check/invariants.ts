@@ -7,12 +7,16 @@
  *   ktickle.ts   the ktickle patch
  *   socket.ts    socket buffers: their count, readers sleeping through data
  *   synch.ts     sleep, wakeup and the timeouts that end sleeps
+ *   linux_kevent.ts   Linux kevent (take24), on build linux-kevent
+ *   dillon.ts    Dillon's 2000 API, on build dillon-2000
  */
 
+import { DILLON_INVARIANTS } from './dillon.ts';
 import type { Invariant } from './invariant.ts';
 import { KCONT_INVARIANTS } from './kcont.ts';
 import { KQUEUE_INVARIANTS } from './kqueue.ts';
 import { KTICKLE_INVARIANTS } from './ktickle.ts';
+import { LINUX_KEVENT_INVARIANTS } from './linux_kevent.ts';
 import { SOCKET_INVARIANTS } from './socket.ts';
 import { SYNCH_INVARIANTS } from './synch.ts';
 
@@ -24,4 +28,6 @@ export const INVARIANTS: readonly Invariant[] = [
   ...SYNCH_INVARIANTS,
   ...KCONT_INVARIANTS,
   ...KTICKLE_INVARIANTS,
+  ...LINUX_KEVENT_INVARIANTS,
+  ...DILLON_INVARIANTS,
 ];

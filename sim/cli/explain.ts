@@ -10,25 +10,24 @@
  * run passes (nothing to explain); 2 bad input.
  */
 import type { Command } from '@commander-js/extra-typings';
-import { build_parse } from '../../src/builds.ts';
 import { find_race, race_lines } from '../explore/race.ts';
 import { failure_of } from '../explore/replay.ts';
 import { run_scenario } from '../run/runner.ts';
-import { scenario_load } from '../scenario.ts';
+import { scenario_build, scenario_load } from '../scenario.ts';
 import { outcome_message } from '../view/narrate.ts';
 import { platform_arg } from './args.ts';
 
 interface ExplainFlags {
-  build: string;
+  build?: string;
   platform: string;
   schedule: string;
   json?: boolean;
 }
 
 async function cmd_explain(ref: string, o: ExplainFlags): Promise<number> {
-  const build = build_parse(o.build);
   const platform = platform_arg(o.platform);
   const scenario = await scenario_load(ref);
+  const build = scenario_build(scenario, o.build);
   const spec = { scenario, build, platform };
   // Strict replay first: a schedule from another scenario, build or platform is bad input.
   const r = run_scenario({ ...spec, schedule: o.schedule });
@@ -65,7 +64,7 @@ export function register_explain(prog: Command): void {
     .command('explain')
     .description('say why a failing schedule fails: the racing pair of steps, checked by replay')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
-    .option('--build <build>', 'kernel build', 'netbsd-2.0')
+    .option('--build <build>', "kernel build (default: the scenario's own build, else netbsd-2.0)")
     .option('--platform <platform>', 'platform (port)', 'i386')
     .requiredOption('--schedule <schedule>', 'the failing schedule (from run, replay or explore)')
     .option('--json', 'print one JSON object instead of text')

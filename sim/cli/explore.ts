@@ -12,7 +12,6 @@
  * printed).
  */
 import { type Command, Option } from '@commander-js/extra-typings';
-import { build_parse } from '../../src/builds.ts';
 import { DEFAULT_SATURATION_WINDOW, type SearchClaim, search_claim } from '../explore/claims.ts';
 import { coverage_summary } from '../explore/coverage.ts';
 import { type ExploreReport, explore } from '../explore/explorer.ts';
@@ -20,14 +19,14 @@ import { race_lines } from '../explore/race.ts';
 import { schedule_choices } from '../explore/replay.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
 import { run_scenario } from '../run/runner.ts';
-import { type Scenario, scenario_load } from '../scenario.ts';
+import { type Scenario, scenario_build, scenario_load } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { narrate_run } from '../view/narrate.ts';
 import { count_arg, emit, platform_arg, seed_arg, UsageError } from './args.ts';
 import { progress_reporter } from './progress.ts';
 
 interface ExploreFlags {
-  build: string;
+  build?: string;
   platform: string;
   strategy: string;
   runs?: string;
@@ -108,7 +107,6 @@ function covered(r: ExploreReport): string {
 }
 
 async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
-  const build = build_parse(o.build);
   const platform = platform_arg(o.platform);
   const strategy = o.strategy as StrategyName;
   const seed = seed_arg(o.seed) ?? 0;
@@ -120,6 +118,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   if (untilSaturated !== undefined && strategy === 'exhaustive')
     throw new UsageError('--until-saturated is for random and pct: an exhaustive search ends by itself');
   const scenario = await scenario_load(ref);
+  const build = scenario_build(scenario, o.build);
 
   let interrupted = false;
   const onSigint = () => {
@@ -196,7 +195,7 @@ export function register_explore(prog: Command): void {
     .command('explore')
     .description('run a scenario under many interleavings; report a shrunk counterexample if one fails')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
-    .option('--build <build>', 'kernel build', 'netbsd-2.0')
+    .option('--build <build>', "kernel build (default: the scenario's own build, else netbsd-2.0)")
     .option('--platform <platform>', 'platform (port)', 'i386')
     .addOption(new Option('--strategy <strategy>', 'exploration strategy').choices(STRATEGY_NAMES).default('random'))
     .option('--runs <n>', 'random, pct: executions to run (default 10000); exhaustive: a cap (default 100000)')

@@ -5,9 +5,8 @@
  *   register_run(prog)   add both commands
  */
 import { type Command, Option } from '@commander-js/extra-typings';
-import { type Build, build_parse } from '../../src/builds.ts';
 import { type RunResult, run_scenario } from '../run/runner.ts';
-import { scenario_load } from '../scenario.ts';
+import { scenario_build, scenario_load } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { jsonl_run } from '../view/jsonl.ts';
 import { narrate_run } from '../view/narrate.ts';
@@ -20,7 +19,7 @@ function exit_code(r: RunResult): number {
 }
 
 interface RunFlags {
-  build: string;
+  build?: string;
   platform: string;
   seed?: string;
   schedule?: string;
@@ -33,12 +32,12 @@ interface RunFlags {
 
 async function cmd_run(ref: string, o: RunFlags): Promise<number> {
   if (o.seed !== undefined && o.schedule !== undefined) throw new UsageError('give --seed or --schedule, not both');
-  const build: Build = build_parse(o.build);
   const platform = platform_arg(o.platform);
   const seed = seed_arg(o.seed);
   if (o.teach && (o.format !== 'text' || o.json))
     throw new UsageError('--teach is a terminal dialogue: use it with --format text and without --json');
   const scenario = await scenario_load(ref);
+  const build = scenario_build(scenario, o.build);
   const r = run_scenario({
     scenario,
     build,
@@ -68,7 +67,7 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
 export function register_run(prog: Command): void {
   const runOptions = (c: Command<[string]>) =>
     c
-      .option('--build <build>', 'kernel build', 'netbsd-2.0')
+      .option('--build <build>', "kernel build (default: the scenario's own build, else netbsd-2.0)")
       .option('--platform <platform>', 'platform (port)', 'i386')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl', 'perfetto', 'html']).default('text'))
       .option('--out <file>', 'write the output to a file instead of stdout')
