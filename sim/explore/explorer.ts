@@ -15,6 +15,7 @@
  */
 import type { Build } from '../../src/builds.ts';
 import type { Platform } from '../../src/machine/platform.ts';
+import type { Invariant } from '../check/invariants.ts';
 import { type RunResult, run_scenario } from '../run/runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { outcome_message } from '../view/narrate.ts';
@@ -46,6 +47,8 @@ export interface ExploreSpec {
   readonly shrink?: boolean;
   /** Name the counterexample's racing pair, checked by replay (default on). */
   readonly explain?: boolean;
+  /** Check only these invariants (default: all of sim/check/invariants.ts). */
+  readonly invariants?: readonly Invariant[];
   /** Random, pct: stop once this many executions in a row brought no new distinct trace. */
   readonly untilSaturated?: number;
   /** Called after every execution. */
@@ -125,7 +128,7 @@ export function make_strategy(spec: ExploreSpec): Strategy {
 export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
   const strategy = make_strategy(spec);
   const limit = spec.runs ?? (spec.strategy === 'exhaustive' ? EXHAUSTIVE_RUNS_MAX : DEFAULT_RUNS);
-  const base = { scenario: spec.scenario, build: spec.build, platform: spec.platform };
+  const base = { scenario: spec.scenario, build: spec.build, platform: spec.platform, ...(spec.invariants ? { invariants: spec.invariants } : {}) };
   const traces = new Set<string>();
   const coverage = new CoverageCollector();
   let lastNewTrace = 0;

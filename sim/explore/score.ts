@@ -15,7 +15,7 @@
  */
 import { build_parse } from '../../src/builds.ts';
 import { i386 } from '../../src/machine/platform.ts';
-import { MUTANT_CASES, type MutantCase } from '../check/mutants.ts';
+import { MUTANT_CASES, type MutantCase, mutant_invariants } from '../check/mutants.ts';
 import type { RunResult } from '../run/runner.ts';
 import { scenario_load } from '../scenario.ts';
 import { explore } from './explorer.ts';
@@ -83,7 +83,7 @@ async function score_strategy(
   tick: (runs: number) => void,
 ): Promise<StrategyScore> {
   const scenario = await scenario_load(scenarioName);
-  const base = { scenario, build: build_parse(c.build), platform: i386 };
+  const base = { scenario, build: build_parse(c.build), platform: i386, invariants: mutant_invariants(c) };
   const seeds = strategy === 'exhaustive' ? [0] : Array.from({ length: spec.seeds }, (_, i) => i);
   const runsToDetect: (number | null)[] = [];
   const fired = new Set<string>();
