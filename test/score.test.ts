@@ -19,7 +19,7 @@ describe('kqsim score', () => {
   it('should list every mutant with per-strategy detection, each caught by what it was written for', () => {
     const r = kqsim('score', '--runs', '100', '--seeds', '1', '--json');
     // Only progress, every few seconds, goes to stderr.
-    for (const line of r.err.split('\n').filter((l) => l !== '')) expect(line).toMatch(/^score: \d+ of 63 searches done, \d+ runs$/);
+    for (const line of r.err.split('\n').filter((l) => l !== '')) expect(line).toMatch(/^score: \d+ of \d+ searches done, \d+ runs$/);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out) as ScoreReport;
     expect(report.mutants.length).toBeGreaterThanOrEqual(14);
