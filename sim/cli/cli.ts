@@ -20,8 +20,10 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { BuildError } from '../../src/builds.ts';
 import { RunInputError } from '../run/runner.ts';
 import { ScheduleError } from '../run/schedule.ts';
+import { location_text, type SourceLocation } from '../run/source_location.ts';
 import { KQSIM_VERSION } from '../run/version.ts';
 import { ScenarioError } from '../scenario.ts';
+import { safe_text } from '../view/safe_text.ts';
 import { UsageError } from './args.ts';
 import { register_compare } from './compare.ts';
 import { register_demo } from './demo.ts';
@@ -38,7 +40,8 @@ function program(): Command {
     .description('A deterministic simulator of the BSD kernel event subsystem (kqueue, knote, kcont, spl)')
     .version(KQSIM_VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `kqsim: ${s}` : s) });
+    // Commander's errors quote the arguments as given: made safe like any other line.
+    .configureOutput({ writeErr: (s) => process.stderr.write((s.startsWith('error:') ? `kqsim: ${s}` : s).split('\n').map(safe_text).join('\n')) });
   // One file per command, each registering itself.
   const p = prog as unknown as Command;
   register_list(p);
@@ -50,6 +53,16 @@ function program(): Command {
   return p;
 }
 
+/** Longest error message printed: a scenario may throw a whole file's worth of text. */
+const MESSAGE_CHARS_MAX = 400;
+
+/** One line: `FILE:LINE:COL: error: ...` when it points into a scenario, else `kqsim: error: ...`. */
+function input_error_line(e: Error & { where?: SourceLocation }): string {
+  let message = safe_text(e.message);
+  if (message.length > MESSAGE_CHARS_MAX) message = `${message.slice(0, MESSAGE_CHARS_MAX)}... (${message.length} characters)`;
+  return e.where ? `${safe_text(location_text(e.where))}: error: ${message}` : `kqsim: error: ${message}`;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     await program().parseAsync([...argv], { from: 'user' });
@@ -57,12 +70,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (INPUT_ERRORS.some((cls) => e instanceof cls)) {
-      process.stderr.write(`kqsim: error: ${(e as Error).message}\n`);
+      process.stderr.write(`${input_error_line(e as Error & { where?: SourceLocation })}\n`);
       return 2;
     }
     // A bug in kqsim itself: still one line, with the stack only on request.
     if (process.env.KQSIM_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
-    process.stderr.write(`kqsim: internal error: ${e instanceof Error ? e.message : String(e)} (set KQSIM_DEBUG=1 for the stack)\n`);
+    process.stderr.write(`kqsim: internal error: ${safe_text(e instanceof Error ? e.message : String(e))} (set KQSIM_DEBUG=1 for the stack)\n`);
     return 2;
   }
 }

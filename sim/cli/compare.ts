@@ -20,6 +20,7 @@ import { type CompareRow, compare_summary, compare_table, type WakeupMeasure, wa
 import { RunInputError, run_scenario } from '../run/runner.ts';
 import { scenario_load } from '../scenario.ts';
 import { outcome_line } from '../view/narrate.ts';
+import { safe_json, safe_lines } from '../view/safe_text.ts';
 
 export class CompareError extends RunInputError {}
 
@@ -66,14 +67,14 @@ export async function cmd_compare(ref: string, o: CompareFlags): Promise<number>
 
   if (o.json) {
     process.stdout.write(
-      `${JSON.stringify({ scenario: scenario.name, platform: platform.name, runs, builds: rows.map((r) => ({ ...compare_summary(r), first_failure: r.first_failure ?? null })) })}\n`,
+      `${safe_json({ scenario: scenario.name, platform: platform.name, runs, builds: rows.map((r) => ({ ...compare_summary(r), first_failure: r.first_failure ?? null })) })}\n`,
     );
   } else {
     const out = [
       `kqsim compare: scenario ${scenario.name} on ${platform.name}, ${runs} run(s) per build (the undisturbed schedule, then seeds 1..${runs - 1})`,
       "latency: from the waker's request (just before its wake syscall) to the server noticing; median (max) over the clean runs",
       '',
-      compare_table(rows),
+      ...compare_table(rows).split('\n'),
     ];
     for (const r of rows) {
       if (r.first_failure) {
@@ -84,7 +85,7 @@ export async function cmd_compare(ref: string, o: CompareFlags): Promise<number>
         );
       }
     }
-    process.stdout.write(`${out.join('\n')}\n`);
+    process.stdout.write(safe_lines(out));
   }
   return rows.some((r) => r.failed > 0) ? 1 : 0;
 }

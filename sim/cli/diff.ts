@@ -15,6 +15,7 @@ import { diff_builds, diff_text } from '../compare/diff.ts';
 import { scenario_load } from '../scenario.ts';
 import { html_diff } from '../view/html.ts';
 import { narrate_event } from '../view/narrate.ts';
+import { safe_json } from '../view/safe_text.ts';
 import { emit, platform_arg, seed_arg, UsageError } from './args.ts';
 
 interface DiffFlags {
@@ -59,7 +60,7 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
       visible: d.visible,
       same: d.visible.length === 0,
     };
-    emit(`${JSON.stringify(summary)}\n`, o.out);
+    emit(`${safe_json(summary)}\n`, o.out);
   } else if (o.format === 'html') {
     emit(html_diff(d, scenario), o.out);
   } else {

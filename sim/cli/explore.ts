@@ -16,6 +16,7 @@ import { schedule_choices } from '../explore/replay.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
 import { scenario_load } from '../scenario.ts';
 import { narrate_run } from '../view/narrate.ts';
+import { safe_json, safe_lines } from '../view/safe_text.ts';
 import { count_arg, platform_arg, seed_arg } from './args.ts';
 import { progress_reporter } from './progress.ts';
 
@@ -33,7 +34,7 @@ interface ExploreFlags {
 }
 
 function summary_json(r: ExploreReport): string {
-  return `${JSON.stringify({
+  return `${safe_json({
     scenario: r.scenario,
     build: r.build,
     platform: r.platform,
@@ -117,7 +118,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
         '',
         'the shrunk run:',
       );
-      process.stdout.write(`${lines.join('\n')}\n${narrate_run(v.shrunk, scenario.description)}`);
+      process.stdout.write(`${safe_lines(lines)}${narrate_run(v.shrunk, scenario.description)}`);
       return 1;
     }
     if (r.interrupted) lines.push(`interrupted after ${r.executions} execution(s) (${covered(r)}): no violation in what was covered`);
@@ -125,7 +126,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
     else if (strategy === 'exhaustive')
       lines.push(`${r.executions} interleavings checked (${covered(r)}), not all: the search was bounded; every expectation and invariant held`);
     else lines.push(`${r.executions} executions checked (${covered(r)}): every expectation and invariant held`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(safe_lines(lines));
   }
   if (r.violations.length > 0) return 1;
   return r.interrupted ? 130 : 0;

@@ -12,6 +12,7 @@ import { html_run } from '../view/html.ts';
 import { jsonl_run } from '../view/jsonl.ts';
 import { narrate_run } from '../view/narrate.ts';
 import { perfetto_run } from '../view/perfetto.ts';
+import { safe_json } from '../view/safe_text.ts';
 import { emit, platform_arg, seed_arg, UsageError } from './args.ts';
 import { teach_run } from './teach.ts';
 
@@ -52,7 +53,7 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
     await teach_run(r, scenario.description, process.stdin, process.stdout);
   } else if (o.json) {
     const summary = { ...r.header, outcome: r.outcome, steps: r.steps, ticks: r.ticks, schedule: r.schedule };
-    emit(`${JSON.stringify(summary)}\n`, o.out);
+    emit(`${safe_json(summary)}\n`, o.out);
   } else if (o.format === 'jsonl') {
     emit(jsonl_run(r), o.out);
   } else if (o.format === 'perfetto') {

@@ -21,6 +21,7 @@ import { MeaningChooser } from '../run/meaning_chooser.ts';
 import { type RunResult, run_scenario } from '../run/runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { narrate_event, outcome_line } from '../view/narrate.ts';
+import { safe_lines } from '../view/safe_text.ts';
 import { type AlignRow, align } from './align.ts';
 
 export interface DiffSpec {
@@ -191,5 +192,5 @@ export function diff_text(d: DiffReport): string {
   }
   lines.push(`schedule A: ${d.a.schedule}`);
   lines.push(`schedule B: ${d.b.schedule}`);
-  return `${lines.join('\n')}\n`;
+  return safe_lines(lines);
 }
