@@ -57,6 +57,14 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
       a: { build: d.a.header.build, outcome: d.a.outcome, schedule: d.a.schedule },
       b: { build: d.b.header.build, outcome: d.b.outcome, schedule: d.b.schedule },
       divergence: first ? { a: at(first.a, d.aEvents), b: at(first.b, d.bEvents) } : null,
+      decisions: d.decisions && {
+        total: d.decisions.decisions.length,
+        taken: d.decisions.taken,
+        no_option: d.decisions.noOption,
+        unreached: d.decisions.unreached,
+        own_points: d.decisions.ownPoints,
+        not_taken: d.decisions.decisions.filter((x) => x.fate !== 'taken'),
+      },
       visible: d.visible,
       same: d.visible.length === 0,
     };
