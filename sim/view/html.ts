@@ -232,7 +232,11 @@ function page(data: PageData): string {
 function about(scenario: Scenario): { summary: string; description: string } {
   return {
     summary: safe_text(scenario.summary),
-    description: (scenario.description ?? '').trim().split('\n').map((l) => safe_text(l.trim())).join('\n'),
+    description: (scenario.description ?? '')
+      .trim()
+      .split('\n')
+      .map((l) => safe_text(l.trim()))
+      .join('\n'),
   };
 }
 

@@ -177,7 +177,9 @@
       const at = (i) => {
         const p = sidePos(i, DATA.divergence);
         const name = i === 0 ? 'A' : 'B';
-        return p.here ? `${name} at step ${sides[i].positions[p.pos].step}` : `${name} has no event there (after its step ${p.pos < 0 ? 0 : sides[i].positions[p.pos].step})`;
+        return p.here
+          ? `${name} at step ${sides[i].positions[p.pos].step}`
+          : `${name} has no event there (after its step ${p.pos < 0 ? 0 : sides[i].positions[p.pos].step})`;
       };
       info.appendChild(el('p', {}, `The traces first diverge: ${at(0)}, ${at(1)}. Marked in red on both timelines and in the narration.`));
     }
@@ -350,7 +352,11 @@
     // One lane per interrupt level and thread, as runs of equal cells.
     lanes.forEach((lane, r) => {
       const y = top + CPL_H + r * LANE_H;
-      const name = sv('text', { x: 6, y: y + LANE_H / 2 + 4, class: 'lane-label' }, lane.name.length > 20 ? `${lane.name.slice(0, 19)}\u2026` : lane.name);
+      const name = sv(
+        'text',
+        { x: 6, y: y + LANE_H / 2 + 4, class: 'lane-label' },
+        lane.name.length > 20 ? `${lane.name.slice(0, 19)}\u2026` : lane.name,
+      );
       name.appendChild(sv('title', {}, lane.name));
       svg.appendChild(name);
       const isIntr = lane.name.startsWith('intr ');
@@ -374,7 +380,9 @@
     const dp = divergencePos(i);
     if (dp !== null && dp >= 0 && ps[dp].x >= view.x0 && ps[dp].x <= view.x1) {
       const x = Math.round(px(ps[dp].x));
-      svg.appendChild(sv('line', { x1: x, x2: x, y1: 0, y2: H, stroke: DIVERGENCE, 'stroke-width': 2, 'stroke-dasharray': '4 3', class: 'divergence' }));
+      svg.appendChild(
+        sv('line', { x1: x, x2: x, y1: 0, y2: H, stroke: DIVERGENCE, 'stroke-width': 2, 'stroke-dasharray': '4 3', class: 'divergence' }),
+      );
     }
     const { pos, here } = sidePos(i, cur);
     if (pos >= 0 && ps[pos].x <= view.x1 && segEnd(pos) >= view.x0) {
@@ -480,7 +488,7 @@
 
   /** The tooltip: the event under the pointer (and the lane's state there). */
   function hover(i, e) {
-    if (drag && drag.moved) return;
+    if (drag?.moved) return;
     const { svg, side } = views[i];
     const rect = svg.getBoundingClientRect();
     const x = e.clientX - rect.left;
@@ -609,7 +617,7 @@
 
   function go(r) {
     closeQuiz();
-    let target = Math.max(0, Math.min(nrows - 1, r));
+    const target = Math.max(0, Math.min(nrows - 1, r));
     if (teaching && target > revealed) {
       // Jumping ahead still meets every question on the way.
       for (let p = revealed + 1; p <= target; p++) {
@@ -687,7 +695,7 @@
   document.addEventListener('keydown', (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     // A focused control handles its own Space and Enter (a button would otherwise step twice).
-    const tag = e.target && e.target.tagName;
+    const tag = e.target?.tagName;
     if ((tag === 'BUTTON' || tag === 'INPUT' || tag === 'SUMMARY') && (e.key === ' ' || e.key === 'Enter')) return;
     const k = e.key;
     const width = view.x1 - view.x0;
