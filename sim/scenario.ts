@@ -99,7 +99,9 @@ export function defineScenario(def: ScenarioDef): ScenarioDef {
   return Object.assign(Object.create(null), def, { [DEFINED]: true }) as ScenarioDef;
 }
 
-export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
+/** This file: what a scenario imports (`kqsim new` writes the import relative to it). */
+export const SCENARIO_API = fileURLToPath(import.meta.url);
+export const SCENARIO_DIR = join(dirname(SCENARIO_API), '..', 'scenarios');
 
 export function scenario_list(): string[] {
   return readdirSync(SCENARIO_DIR)
@@ -120,7 +122,7 @@ function scenario_file(ref: string): string {
 export async function scenario_load(ref: string): Promise<Scenario> {
   const file = scenario_file(ref);
   if (!existsSync(file)) throw new ScenarioError(`scenario file not found: ${file}`);
-  const cjs = commonjs_reason(file);
+  const cjs = scenario_commonjs_reason(file);
   if (cjs) {
     const mts = `${basename(file, extname(file))}.mts`;
     throw new ScenarioError(
@@ -141,8 +143,8 @@ export async function scenario_load(ref: string): Promise<Scenario> {
   return { ...def, name: basename(file, extname(file)), file };
 }
 
-/** Why node would load `file` as CommonJS (which cannot import kqsim's ES modules), or null. */
-function commonjs_reason(file: string): string | null {
+/** @internal Why node would load `file` as CommonJS (which cannot import kqsim's ES modules), or null. */
+export function scenario_commonjs_reason(file: string): string | null {
   const ext = extname(file);
   if (ext === '.cts' || ext === '.cjs') return `${basename(file)} is a CommonJS file (${ext})`;
   if (ext !== '.ts' && ext !== '.js') return null;

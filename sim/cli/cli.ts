@@ -10,11 +10,15 @@
  *   kqsim compare <scenario> --builds A,B,C   wake-up cost per build (sim/cli/compare.ts)
  *   kqsim diff <scenario> --build A --vs B   two builds on one schedule (sim/cli/diff.ts)
  *   kqsim demo                      the guided tour that `npm start` runs (sim/cli/demo.ts)
+ *   kqsim new <name>                a commented scenario to start from (sim/cli/new.ts)
  *   kqsim explore <scenario> [...]  many interleavings; a shrunk counterexample (explore.ts)
  *
  * Exit codes: 0 every expectation and invariant held; 1 a violation, panic or deadlock
  * (the output carries the replayable schedule); 2 bad input or configuration, as one line
- * on stderr.
+ * on stderr (FILE:LINE:COL first when it points into a scenario); 130 interrupted.
+ *
+ * Each command declares its examples and exit codes for --help, and the options it refuses
+ * together, with the helpers in args.ts.
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { BuildError } from '../../src/builds.ts';
@@ -24,12 +28,13 @@ import { location_text, type SourceLocation } from '../run/source_location.ts';
 import { KQSIM_VERSION } from '../run/version.ts';
 import { ScenarioError } from '../scenario.ts';
 import { safe_text } from '../view/safe_text.ts';
-import { UsageError } from './args.ts';
+import { command_help, EXIT, UsageError } from './args.ts';
 import { register_compare } from './compare.ts';
 import { register_demo } from './demo.ts';
 import { register_diff } from './diff.ts';
 import { register_explore } from './explore.ts';
 import { register_list } from './list.ts';
+import { register_new } from './new.ts';
 import { register_run } from './run.ts';
 
 const INPUT_ERRORS = [UsageError, BuildError, ScenarioError, ScheduleError, RunInputError];
@@ -42,6 +47,17 @@ function program(): Command {
     .exitOverride()
     // Commander's errors quote the arguments as given: made safe like any other line.
     .configureOutput({ writeErr: (s) => process.stderr.write((s.startsWith('error:') ? `kqsim: ${s}` : s).split('\n').map(safe_text).join('\n')) });
+  command_help(prog, {
+    examples: [
+      ['npm start', 'the guided tour (kqsim demo)'],
+      ['kqsim list', 'builds, platforms, scenarios, invariants'],
+      ['kqsim run nic-softnet', 'one narrated run; `kqsim run --help` for more'],
+      ['kqsim explore nic-softnet --strategy exhaustive', 'every interleaving'],
+      ['kqsim diff oneshot-clear-disable --build netbsd-2.0 --vs netbsd-2.0+mutant-oneshot-requeue', 'two builds on one schedule'],
+      ['kqsim new my-scenario', 'write a commented scenario to start from'],
+    ],
+    exits: { 0: EXIT.ok, 1: EXIT.found, 2: EXIT.input, 130: EXIT.interrupted },
+  });
   // One file per command, each registering itself.
   const p = prog as unknown as Command;
   register_list(p);
@@ -50,6 +66,7 @@ function program(): Command {
   register_diff(p);
   register_explore(p);
   register_demo(p);
+  register_new(p);
   return p;
 }
 

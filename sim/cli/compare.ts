@@ -21,6 +21,7 @@ import { RunInputError, run_scenario } from '../run/runner.ts';
 import { scenario_load } from '../scenario.ts';
 import { outcome_line } from '../view/narrate.ts';
 import { safe_json, safe_lines } from '../view/safe_text.ts';
+import { command_help, EXIT } from './args.ts';
 
 export class CompareError extends RunInputError {}
 
@@ -91,7 +92,7 @@ export async function cmd_compare(ref: string, o: CompareFlags): Promise<number>
 }
 
 export function register_compare(prog: Command): void {
-  prog
+  const cmd = prog
     .command('compare')
     .description('run a wake-up scenario on several builds and compare what the wake-up cost, measured from the traces')
     .argument('<scenario>', 'a wake-up scenario: wakeup-compare (mechanism probed per build), wakeup-pipe, wakeup-evfilt-user')
@@ -102,4 +103,11 @@ export function register_compare(prog: Command): void {
     .action(async (ref, o) => {
       process.exitCode = await cmd_compare(ref, o as CompareFlags);
     });
+  command_help(cmd, {
+    examples: [
+      ['kqsim compare wakeup-compare --builds netbsd-4.0+ktickle-v2,netbsd-4.0,netbsd-modern', 'ktickle, a pipe and EVFILT_USER, side by side'],
+      ['kqsim compare wakeup-pipe --builds netbsd-2.0,netbsd-4.0 --runs 50 --json', 'one mechanism on two kernels, as JSON'],
+    ],
+    exits: { 0: `${EXIT.ok} in every run`, 1: `some run ended in ${EXIT.found}`, 2: EXIT.input },
+  });
 }

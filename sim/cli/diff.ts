@@ -16,7 +16,7 @@ import { scenario_load } from '../scenario.ts';
 import { html_diff } from '../view/html.ts';
 import { narrate_event } from '../view/narrate.ts';
 import { safe_json } from '../view/safe_text.ts';
-import { emit, platform_arg, seed_arg, UsageError } from './args.ts';
+import { command_help, EXIT, emit, platform_arg, refuse_together, seed_arg } from './args.ts';
 
 interface DiffFlags {
   build: string;
@@ -30,7 +30,6 @@ interface DiffFlags {
 }
 
 async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
-  if (o.seed !== undefined && o.schedule !== undefined) throw new UsageError('give --seed or --schedule, not both');
   const a = build_parse(o.build);
   const b = build_parse(o.vs);
   const platform = platform_arg(o.platform);
@@ -78,7 +77,7 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
 }
 
 export function register_diff(prog: Command): void {
-  prog
+  const cmd = prog
     .command('diff')
     .description('run a scenario on two builds on the same schedule and show where they differ')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
@@ -93,4 +92,19 @@ export function register_diff(prog: Command): void {
     .action(async (ref, o) => {
       process.exitCode = await cmd_diff(ref, o as DiffFlags);
     });
+  refuse_together(cmd, [
+    ['--seed', '--schedule', 'A takes its decisions from a seed or from a schedule, not both'],
+    ['--json', '--format', '--json prints a summary object instead of the report: give one or the other'],
+  ]);
+  command_help(cmd, {
+    examples: [
+      ['kqsim diff oneshot-clear-disable --build netbsd-2.0 --vs netbsd-2.0+mutant-oneshot-requeue', 'where a patch changes what happens'],
+      [
+        'kqsim diff nic-softnet --build netbsd-2.0+mutant-lost-wakeup --vs netbsd-2.0 --schedule kq1:nic-softnet:0*10.1',
+        "a decision of A's that B cannot take, named",
+      ],
+      ['kqsim diff nic-softnet --build netbsd-2.0 --vs netbsd-2.0+kcont-knote --seed 3 --format html --out diff.html', 'both on one timeline scale'],
+    ],
+    exits: { 0: 'the user-visible results are the same', 1: 'they differ (both schedules are printed)', 2: EXIT.input },
+  });
 }

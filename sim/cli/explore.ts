@@ -17,7 +17,7 @@ import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
 import { scenario_load } from '../scenario.ts';
 import { narrate_run } from '../view/narrate.ts';
 import { safe_json, safe_lines } from '../view/safe_text.ts';
-import { count_arg, platform_arg, seed_arg } from './args.ts';
+import { command_help, count_arg, EXIT, platform_arg, refuse_together, seed_arg } from './args.ts';
 import { progress_reporter } from './progress.ts';
 
 interface ExploreFlags {
@@ -133,7 +133,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
 }
 
 export function register_explore(prog: Command): void {
-  prog
+  const cmd = prog
     .command('explore')
     .description('run a scenario under many interleavings; report a shrunk counterexample if one fails')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
@@ -141,7 +141,7 @@ export function register_explore(prog: Command): void {
     .option('--platform <platform>', 'platform (port)', 'i386')
     .addOption(new Option('--strategy <strategy>', 'exploration strategy').choices(STRATEGY_NAMES).default('random'))
     .option('--runs <n>', 'random, pct: executions to run (default 10000); exhaustive: a cap (default 100000)')
-    .option('--seed <n>', 'random, pct: the seed (default 0)')
+    .option('--seed <n>', 'random, pct: the seed (0 to 4294967295, default 0)')
     .option('--depth <d>', 'exhaustive: branch at no more than the first d choice points of an execution')
     .option('--max-preemptions <k>', 'exhaustive: at most k non-default choices (preemptions, interrupts) per execution')
     .option('--pct-depth <d>', 'pct: the bug depth targeted (d-1 priority change points, default 3)')
@@ -150,4 +150,20 @@ export function register_explore(prog: Command): void {
     .action(async (ref, o) => {
       process.exitCode = await cmd_explore(ref, o as ExploreFlags);
     });
+  refuse_together(cmd, [
+    ['--seed', '--strategy=exhaustive', 'the exhaustive search takes no random decisions'],
+    ['--depth', '--strategy=random|pct', '--depth bounds the exhaustive search'],
+    ['--max-preemptions', '--strategy=random|pct', '--max-preemptions bounds the exhaustive search'],
+    ['--no-reduce', '--strategy=random|pct', 'partial-order reduction is part of the exhaustive search'],
+    ['--pct-depth', '--strategy=random|exhaustive', '--pct-depth is the bug depth PCT aims at'],
+  ]);
+  command_help(cmd, {
+    examples: [
+      ['kqsim explore nic-softnet --strategy exhaustive', 'every interleaving, with partial-order reduction'],
+      ['kqsim explore nic-softnet --build netbsd-2.0+mutant-lost-wakeup --strategy pct --seed 1', 'PCT finds the lost wakeup: exit 1, shrunk'],
+      ['kqsim explore pipe-read --strategy exhaustive --max-preemptions 2', 'a bounded search'],
+      ['kqsim explore nic-softnet --runs 500 --json', 'a random walk, as one JSON object'],
+    ],
+    exits: { 0: `${EXIT.ok} in every execution`, 1: `a counterexample: ${EXIT.found}`, 2: EXIT.input, 130: EXIT.interrupted },
+  });
 }

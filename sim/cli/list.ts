@@ -10,6 +10,7 @@ import { PLATFORMS } from '../../src/machine/platform.ts';
 import { INVARIANTS } from '../check/invariants.ts';
 import { scenario_list, scenario_load } from '../scenario.ts';
 import { safe_json, safe_lines } from '../view/safe_text.ts';
+import { command_help, EXIT } from './args.ts';
 
 async function cmd_list(json: boolean): Promise<number> {
   const scenarios = [];
@@ -43,11 +44,18 @@ async function cmd_list(json: boolean): Promise<number> {
 }
 
 export function register_list(prog: Command): void {
-  prog
+  const cmd = prog
     .command('list')
     .description('list builds, platforms, scenarios and invariants')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       process.exitCode = await cmd_list(o.json ?? false);
     });
+  command_help(cmd, {
+    examples: [
+      ['kqsim list', 'what can be simulated, one line each'],
+      ['kqsim list --json', 'the same as one JSON object'],
+    ],
+    exits: { 0: 'listed', 2: EXIT.input },
+  });
 }

@@ -4,6 +4,7 @@
  *   narrate_event(ev, opts)   the line for one event, or null when it is not shown
  *   narrate_text(ev, opts)    what that line says, without its columns
  *   narrate_where(ev)         its context column (`server[1] @none`)
+ *   narrate_columns(ev, opts) the line's columns, for a writer that styles them
  *   outcome_message(outcome)  what went wrong, in one phrase
  *   outcome_line(o, steps, ticks)  the `outcome:` line
  *   narrate_run(result, opts) the whole text output: header, lines, outcome, `schedule:` last
@@ -127,10 +128,15 @@ export function narrate_where(ev: TraceEvent): string {
   return safe_text(`${ev.ctx} @${ev.ipl}`);
 }
 
-export function narrate_event(ev: TraceEvent, opts: NarrateOptions = {}): string | null {
+/** The line's columns, padded (step, tick, context @cpl, text): joined by spaces they are the line. */
+export function narrate_columns(ev: TraceEvent, opts: NarrateOptions = {}): readonly [string, string, string, string] | null {
   const text = narrate_text(ev, opts);
   if (text === null) return null;
-  return `${String(ev.step).padStart(6)} t${String(ev.tick).padEnd(5)} ${narrate_where(ev).padEnd(26)} ${text}`;
+  return [String(ev.step).padStart(6), `t${String(ev.tick).padEnd(5)}`, narrate_where(ev).padEnd(26), text];
+}
+
+export function narrate_event(ev: TraceEvent, opts: NarrateOptions = {}): string | null {
+  return narrate_columns(ev, opts)?.join(' ') ?? null;
 }
 
 function platform_opt(name: string): { platform?: Platform } {
