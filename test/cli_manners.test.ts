@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kqsimIn } from './helpers/inproc.ts';
+import { kqsimIn } from '../scripts/kqsim_in_process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kqsim-manners-'));
 const cli = (...args: string[]) => kqsimIn(dir, ...args);

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { demo_tour } from '../sim/cli/demo.ts';
 import { NOTATIONS } from '../sim/view/tour.ts';
 import { BIN, kqsim } from './helpers/cli.ts';
-import { kqsimIn } from './helpers/inproc.ts';
+import { kqsimIn } from '../scripts/kqsim_in_process.ts';
 import { skip_because } from './helpers/skip.ts';
 
 const SCRIPT = '/usr/bin/script';

@@ -2,8 +2,8 @@
 // return, at a fraction of the cost (no node start-up, no tsx compile per command). Standard
 // input is `input` (an empty, ended stream by default, as spawnSync gives).
 import { Readable } from 'node:stream';
-import { main } from '../../sim/cli/cli.ts';
-import type { CliResult } from './cli.ts';
+import { main } from '../sim/cli/cli.ts';
+import type { CliResult } from '../test/helpers/cli.ts';
 
 type Write = typeof process.stdout.write;
 
