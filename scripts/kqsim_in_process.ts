@@ -1,9 +1,20 @@
-// The CLI run inside the test process, through main(): what a spawned kqsim would print and
-// return, at a fraction of the cost (no node start-up, no tsx compile per command). Standard
-// input is `input` (an empty, ended stream by default, as spawnSync gives).
+/*
+ * kqsim run inside this process, through main(): what a spawned kqsim would print and return,
+ * at a fraction of the cost (no node start-up, no tsx compile per command), for the tests and
+ * the README's figures. Standard input is `input` (an empty, ended stream by default, as
+ * spawnSync gives); the working directory is `cwd` for the run's duration.
+ *
+ *   kqsimIn(cwd, ...args)              -> { code, out, err }
+ *   kqsimInWith({ cwd, input }, ...args)
+ */
 import { Readable } from 'node:stream';
 import { main } from '../sim/cli/cli.ts';
-import type { CliResult } from '../test/helpers/cli.ts';
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+}
 
 type Write = typeof process.stdout.write;
 

@@ -21,7 +21,8 @@ import { i386 } from '../src/machine/platform.ts';
 import { inline, run, runNamed } from './helpers/run.ts';
 import { skip_because } from './helpers/skip.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium, or another one named by KQSIM_CHROMIUM.
+const CHROMIUM = process.env.KQSIM_CHROMIUM ?? '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 
 const HOSTILE = '<script>alert(1)</script>';

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { kqsimIn } from '../scripts/kqsim_in_process.ts';
 import { demo_tour } from '../sim/cli/demo.ts';
 import { NOTATIONS } from '../sim/view/tour.ts';
 import { BIN, kqsim } from './helpers/cli.ts';
-import { kqsimIn } from '../scripts/kqsim_in_process.ts';
 import { skip_because } from './helpers/skip.ts';
 
 const SCRIPT = '/usr/bin/script';
