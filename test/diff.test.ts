@@ -219,7 +219,7 @@ describe('kqsim diff', () => {
       [['diff', 'pipe-read', '--build', 'netbsd-2.0'], /required option '--vs <build>' not specified/],
       [
         ['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--seed', '1', '--schedule', 'kq1:pipe-read:'],
-        /give --seed or --schedule, not both/,
+        /--seed 1 cannot be used with --schedule kq1:pipe-read:: A takes its decisions from a seed or from a schedule, not both/,
       ],
       [['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--schedule', 'kq1:timer:'], /schedule is for scenario 'timer'/],
     ];
