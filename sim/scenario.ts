@@ -15,10 +15,45 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Build, build_parse } from '../src/builds.ts';
 import { type KernelListenerDef, LISTENER_IPLS, LISTENER_KLISTS } from '../src/kern/kcont_listener.ts';
 import type { NicPacket, SerialInput, UserMain } from '../src/kern/kernel.ts';
 import { type SourceLocation, text_location, thrown_location, transform_location } from './run/source_location.ts';
 
+export { type EventDesign, event_design } from '../src/designs/design.ts';
+export { DillonApi, dillon_api, LONG_SIZE, POINTER_SIZE, STRUCT_EVENT_SIZE, type StructEvent } from '../src/designs/dillon_2000.ts';
+export {
+  KEVENT_AIO,
+  KEVENT_CTL_ADD,
+  KEVENT_CTL_MODIFY,
+  KEVENT_CTL_REMOVE,
+  KEVENT_INODE,
+  KEVENT_NAIO,
+  KEVENT_PIPE,
+  KEVENT_POLL,
+  KEVENT_REQ_ET,
+  KEVENT_REQ_LAST_CHECK,
+  KEVENT_REQ_ONESHOT,
+  KEVENT_REQ_WAKEUP_ONE,
+  KEVENT_RET_BROKEN,
+  KEVENT_RET_COPY_FAILED,
+  KEVENT_RET_DONE,
+  KEVENT_SOCKET,
+  KEVENT_SOCKET_ACCEPT,
+  KEVENT_SOCKET_RECV,
+  KEVENT_SOCKET_SEND,
+  KEVENT_TIMER,
+  KEVENT_TIMER_FIRED,
+  KEVENT_WAIT_FOREVER,
+  KeventApi,
+  type KeventResult,
+  kevent_api,
+  req_flags_name,
+  ret_flags_name,
+  UKEVENT_SIZE,
+  type Ukevent,
+  ukevent,
+} from '../src/designs/linux_kevent.ts';
 export * from '../src/kern/errno.ts';
 export * from '../src/kern/event_h.ts';
 export type { KernelListenerDef } from '../src/kern/kcont_listener.ts';
@@ -51,6 +86,11 @@ export interface ScenarioDef {
    * after boot on builds with +kcont-knote; on other builds the trace says they are not.
    */
   readonly listeners?: readonly KernelListenerDef[];
+  /**
+   * The build the scenario is written for, when it uses a non-BSD design's API (src/designs/):
+   * `kqsim run` and `explore` default to it, and a build of another design is refused.
+   */
+  readonly build?: string;
 }
 
 export interface Scenario extends ScenarioDef {
@@ -89,6 +129,13 @@ export function defineScenario(def: ScenarioDef): ScenarioDef {
       if (!Number.isInteger(ev.at) || ev.at < 0) throw new ScenarioError(`${what} event ${i + 1}: 'at' must be a tick number >= 0`);
     }
   }
+  if (def.build !== undefined) {
+    try {
+      build_parse(def.build);
+    } catch (e) {
+      throw new ScenarioError(`the scenario's build: ${(e as Error).message}`);
+    }
+  }
   for (const [i, l] of (def.listeners ?? []).entries()) {
     if (typeof l?.name !== 'string' || !LISTENER_KLISTS.includes(l.klist) || !Object.hasOwn(LISTENER_IPLS, l.ipl)) {
       throw new ScenarioError(
@@ -102,6 +149,26 @@ export function defineScenario(def: ScenarioDef): ScenarioDef {
 /** This file: what a scenario imports (`kqsim new` writes the import relative to it). */
 export const SCENARIO_API = fileURLToPath(import.meta.url);
 export const SCENARIO_DIR = join(dirname(SCENARIO_API), '..', 'scenarios');
+
+/**
+ * The build a run of `sc` uses: the one asked for, else the scenario's own, else netbsd-2.0.
+ * A scenario written for a design's API refuses a build of another design (exit 2).
+ */
+export function scenario_build(sc: Scenario, asked: string | undefined): Build {
+  const build = build_parse(asked ?? sc.build ?? 'netbsd-2.0');
+  scenario_check_build(sc, build);
+  return build;
+}
+
+export function scenario_check_build(sc: Scenario, build: Build): void {
+  if (sc.build === undefined) return;
+  const want = build_parse(sc.build).design;
+  if (build.design === want) return;
+  const api = (d: string | null) => (d === null ? "NetBSD's kqueue API" : `the ${d} API`);
+  throw new ScenarioError(
+    `scenario '${sc.name}' uses ${api(want)} (its build is ${sc.build}); build '${build.name}' has ${api(build.design)}: use --build ${sc.build} or leave --build out`,
+  );
+}
 
 export function scenario_list(): string[] {
   return readdirSync(SCENARIO_DIR)

@@ -10,18 +10,17 @@
  * printed).
  */
 import { type Command, Option } from '@commander-js/extra-typings';
-import { build_parse } from '../../src/builds.ts';
 import { type ExploreReport, explore } from '../explore/explorer.ts';
 import { schedule_choices } from '../explore/replay.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
-import { scenario_load } from '../scenario.ts';
+import { scenario_build, scenario_load } from '../scenario.ts';
 import { narrate_run } from '../view/narrate.ts';
 import { safe_json, safe_lines } from '../view/safe_text.ts';
 import { command_help, count_arg, EXIT, platform_arg, refuse_together, seed_arg } from './args.ts';
 import { progress_reporter } from './progress.ts';
 
 interface ExploreFlags {
-  build: string;
+  build?: string;
   platform: string;
   strategy: string;
   runs?: string;
@@ -61,7 +60,6 @@ function covered(r: ExploreReport): string {
 }
 
 async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
-  const build = build_parse(o.build);
   const platform = platform_arg(o.platform);
   const strategy = o.strategy as StrategyName;
   const seed = seed_arg(o.seed) ?? 0;
@@ -70,6 +68,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   const maxPreemptions = count_arg('--max-preemptions', o.maxPreemptions, 0);
   const pctDepth = count_arg('--pct-depth', o.pctDepth, 1);
   const scenario = await scenario_load(ref);
+  const build = scenario_build(scenario, o.build);
 
   let interrupted = false;
   const onSigint = () => {
@@ -137,7 +136,7 @@ export function register_explore(prog: Command): void {
     .command('explore')
     .description('run a scenario under many interleavings; report a shrunk counterexample if one fails')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
-    .option('--build <build>', 'kernel build', 'netbsd-2.0')
+    .option('--build <build>', "kernel build (default: the scenario's own build, else netbsd-2.0)")
     .option('--platform <platform>', 'platform (port)', 'i386')
     .addOption(new Option('--strategy <strategy>', 'exploration strategy').choices(STRATEGY_NAMES).default('random'))
     .option('--runs <n>', 'random, pct: executions to run (default 10000); exhaustive: a cap (default 100000)')

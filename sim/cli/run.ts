@@ -5,9 +5,8 @@
  *   register_run(prog)   add both commands
  */
 import { type Command, Option } from '@commander-js/extra-typings';
-import { type Build, build_parse } from '../../src/builds.ts';
 import { type RunResult, run_scenario } from '../run/runner.ts';
-import { scenario_load } from '../scenario.ts';
+import { scenario_build, scenario_load } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { jsonl_run } from '../view/jsonl.ts';
 import { narrate_run } from '../view/narrate.ts';
@@ -21,7 +20,7 @@ function exit_code(r: RunResult): number {
 }
 
 interface RunFlags {
-  build: string;
+  build?: string;
   platform: string;
   seed?: string;
   schedule?: string;
@@ -33,10 +32,10 @@ interface RunFlags {
 }
 
 async function cmd_run(ref: string, o: RunFlags): Promise<number> {
-  const build: Build = build_parse(o.build);
   const platform = platform_arg(o.platform);
   const seed = seed_arg(o.seed);
   const scenario = await scenario_load(ref);
+  const build = scenario_build(scenario, o.build);
   const r = run_scenario({
     scenario,
     build,
@@ -84,7 +83,7 @@ const RUN_EXITS = { 0: EXIT.ok, 1: EXIT.found, 2: EXIT.input };
 export function register_run(prog: Command): void {
   const runOptions = (c: Command<[string]>) =>
     c
-      .option('--build <build>', 'kernel build', 'netbsd-2.0')
+      .option('--build <build>', "kernel build (default: the scenario's own build, else netbsd-2.0)")
       .option('--platform <platform>', 'platform (port)', 'i386')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl', 'perfetto', 'html']).default('text'))
       .option('--out <file>', 'write the output to a file instead of stdout')

@@ -14,7 +14,7 @@ import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopp
 import type { Platform } from '../../src/machine/platform.ts';
 import { TraceBus, type TraceEvent } from '../../src/trace.ts';
 import { INVARIANTS, type Invariant } from '../check/invariants.ts';
-import type { Scenario } from '../scenario.ts';
+import { type Scenario, scenario_check_build } from '../scenario.ts';
 import { snapshot_watch } from '../view/snapshot.ts';
 import { RecordingChooser, ReplayChooser, SeededChooser } from './choosers.ts';
 import { ScheduleError, schedule_decode, schedule_encode } from './schedule.ts';
@@ -88,6 +88,7 @@ function chooser_for(spec: RunSpec): { chooser: Chooser; describe: string; repla
 }
 
 export function run_scenario(spec: RunSpec): RunResult {
+  scenario_check_build(spec.scenario, spec.build);
   const { chooser, describe, replay } = chooser_for(spec);
   const recorder = new RecordingChooser(chooser);
   const bus = new TraceBus();

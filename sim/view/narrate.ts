@@ -112,6 +112,16 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
       // Every kevent return on a ktickle build says so; only the verbose narration shows it.
       if (ev.op === 'return' && !opts.verbose) return null;
       return `ktickle ${ev.op} on kq ${ev.kq} (kq_count ${ev.kq_count}): ${ev.why}`;
+    case 'copy':
+      return `${ev.dir === 'in' ? 'copyin' : 'copyout'} of ${ev.bytes} byte(s) ${ev.dir === 'in' ? 'from' : 'to'} pid ${ev.pid}: ${ev.what}`;
+    case 'lkevent':
+      return ev.kev || ev.id
+        ? `kevent ${ev.kev || '-'} (${ev.id}, ${ev.flags}, user ${ev.user}) ${ev.op} on kevent queue ${ev.kq}: ${ev.why}`
+        : `kevent queue ${ev.kq} ${ev.op}: ${ev.why}`;
+    case 'dillon':
+      return ev.op === 'copyout'
+        ? `kevent copies out ${ev.bytes} byte(s) into the user's struct event at 0x${ev.addr.toString(16)} (fd ${ev.fd}, ${ev.filter}): ${ev.why}`
+        : `kqueuectl on kq ${ev.kq} (fd ${ev.fd}, ${ev.filter}): ${ev.why}`;
     case 'state':
       return null;
   }
