@@ -11,6 +11,8 @@
  *   scenario_load(ref)      by name (`pipe-read`, from scenarios/) or by path (`./x.mts`); what
  *                           goes wrong is a ScenarioError pointing at FILE:LINE:COL
  *   scenario_list()         the bundled scenarios, by name
+ *   SCENARIO_API            this file's path (what `kqsim new` makes a scenario import)
+ *   scenario_commonjs_reason(file)   @internal why node would load a file as CommonJS, or null
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { kqsimInWith } from '../scripts/kqsim_in_process.ts';
 import { safe_json, safe_lines, safe_text } from '../sim/view/safe_text.ts';
-import { kqsimWith } from './helpers/cli.ts';
 
 /** Control characters, DEL, C1, the line separators and the bidi controls, by code point. */
 const BIDI = [0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069];
@@ -76,8 +76,8 @@ export default defineScenario({ summary: 's', processes: [{ name: 'p', *main(u) 
     ['a throw', ['run', './thrower.mts']],
   ];
 
-  it.each(runs)('should neither drive the terminal nor forge a line: %s', (_what, args, input) => {
-    const r = kqsimWith({ cwd: dir, ...(input ? { input } : {}) }, ...args);
+  it.each(runs)('should neither drive the terminal nor forge a line: %s', async (_what, args, input) => {
+    const r = await kqsimInWith({ cwd: dir, ...(input ? { input } : {}) }, ...args);
     for (const text of [r.out, r.err]) {
       expect(unsafe(text.replaceAll('\n', ''))).toBe(false);
       for (const line of text.split('\n')) expect(line).not.toMatch(/^outcome: ok/);
