@@ -23,6 +23,8 @@ import { type DesignsRow, designs_measure, designs_summary, designs_table } from
 import { RunInputError, type RunResult, run_scenario } from '../run/runner.ts';
 import { scenario_load } from '../scenario.ts';
 import { outcome_line } from '../view/narrate.ts';
+import { safe_json, safe_lines } from '../view/safe_text.ts';
+import { command_help, EXIT } from './args.ts';
 
 export class CompareError extends RunInputError {}
 
@@ -80,7 +82,7 @@ export async function cmd_compare(ref: string, o: CompareFlags): Promise<number>
 
   if (o.json) {
     process.stdout.write(
-      `${JSON.stringify({ scenario: scenario.name, platform: platform.name, runs, builds: rows.map((r) => ({ ...summary(r), first_failure: r.first_failure ?? null })) })}\n`,
+      `${safe_json({ scenario: scenario.name, platform: platform.name, runs, builds: rows.map((r) => ({ ...summary(r), first_failure: r.first_failure ?? null })) })}\n`,
     );
   } else {
     const out = [
@@ -89,7 +91,7 @@ export async function cmd_compare(ref: string, o: CompareFlags): Promise<number>
         ? 'per run, median (max) over the clean runs: syscalls; event-API bytes copied in and out; threads woken by the queue, and those that then read nothing; events returned, those that found nothing to read, datagrams never read'
         : "latency: from the waker's request (just before its wake syscall) to the server noticing; median (max) over the clean runs",
       '',
-      designs ? designs_table(rows as DesignsRow[]) : compare_table(rows as CompareRow[]),
+      ...(designs ? designs_table(rows as DesignsRow[]) : compare_table(rows as CompareRow[])).split('\n'),
     ];
     for (const r of rows) {
       if (r.first_failure) {
@@ -100,13 +102,13 @@ export async function cmd_compare(ref: string, o: CompareFlags): Promise<number>
         );
       }
     }
-    process.stdout.write(`${out.join('\n')}\n`);
+    process.stdout.write(safe_lines(out));
   }
   return rows.some((r) => r.failed > 0) ? 1 : 0;
 }
 
 export function register_compare(prog: Command): void {
-  prog
+  const cmd = prog
     .command('compare')
     .description('run a wake-up scenario, or the designs workload, on several builds and compare what it cost, measured from the traces')
     .argument('<scenario>', 'a wake-up scenario (wakeup-compare, wakeup-pipe, wakeup-evfilt-user) or designs-compare')
@@ -117,4 +119,12 @@ export function register_compare(prog: Command): void {
     .action(async (ref, o) => {
       process.exitCode = await cmd_compare(ref, o as CompareFlags);
     });
+  command_help(cmd, {
+    examples: [
+      ['kqsim compare wakeup-compare --builds netbsd-4.0+ktickle-v2,netbsd-4.0,netbsd-modern', 'ktickle, a pipe and EVFILT_USER, side by side'],
+      ['kqsim compare wakeup-pipe --builds netbsd-2.0,netbsd-4.0 --runs 50 --json', 'one mechanism on two kernels, as JSON'],
+      ['kqsim compare designs-compare --builds netbsd-2.0,linux-kevent,dillon-2000', 'the event designs on one workload'],
+    ],
+    exits: { 0: `${EXIT.ok} in every run`, 1: `some run ended in ${EXIT.found}`, 2: EXIT.input },
+  });
 }

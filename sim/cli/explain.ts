@@ -15,7 +15,7 @@ import { failure_of } from '../explore/replay.ts';
 import { run_scenario } from '../run/runner.ts';
 import { scenario_build, scenario_load } from '../scenario.ts';
 import { outcome_message } from '../view/narrate.ts';
-import { platform_arg } from './args.ts';
+import { command_help, EXIT, platform_arg } from './args.ts';
 
 interface ExplainFlags {
   build?: string;
@@ -60,7 +60,7 @@ async function cmd_explain(ref: string, o: ExplainFlags): Promise<number> {
 }
 
 export function register_explain(prog: Command): void {
-  prog
+  const cmd = prog
     .command('explain')
     .description('say why a failing schedule fails: the racing pair of steps, checked by replay')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
@@ -71,4 +71,14 @@ export function register_explain(prog: Command): void {
     .action(async (ref, o) => {
       process.exitCode = await cmd_explain(ref, o as ExplainFlags);
     });
+  command_help(cmd, {
+    examples: [
+      [
+        'kqsim explain nic-softnet --build netbsd-2.0+mutant-lost-wakeup --schedule kq1:nic-softnet:0*10.1',
+        'the lost wakeup: which two steps raced, on what',
+      ],
+      ['kqsim explain two-sources --build netbsd-2.0+mutant-enqueue-nospl --schedule kq1:two-sources:0*12.1 --json', 'the same as one JSON object'],
+    ],
+    exits: { 0: 'the run passes: nothing to explain', 1: `the run fails (explained): ${EXIT.found}`, 2: EXIT.input },
+  });
 }

@@ -22,7 +22,8 @@ import { run_scenario } from '../run/runner.ts';
 import { type Scenario, scenario_build, scenario_load } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { narrate_run } from '../view/narrate.ts';
-import { count_arg, emit, platform_arg, seed_arg, UsageError } from './args.ts';
+import { safe_json, safe_lines } from '../view/safe_text.ts';
+import { command_help, count_arg, EXIT, emit, platform_arg, refuse_together, seed_arg, UsageError } from './args.ts';
 import { progress_reporter } from './progress.ts';
 
 interface ExploreFlags {
@@ -52,7 +53,7 @@ function coverage_json(r: ExploreReport) {
 }
 
 function summary_json(r: ExploreReport, claim: SearchClaim | null): string {
-  return `${JSON.stringify({
+  return `${safe_json({
     scenario: r.scenario,
     build: r.build,
     platform: r.platform,
@@ -172,7 +173,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
         '',
         'the shrunk run:',
       );
-      process.stdout.write(`${lines.join('\n')}\n${narrate_run(v.shrunk, scenario.description)}`);
+      process.stdout.write(`${safe_lines(lines)}${narrate_run(v.shrunk, scenario.description)}`);
       return 1;
     }
     if (r.saturated)
@@ -184,14 +185,14 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
     else lines.push(`${r.executions} executions checked (${covered(r)}): every expectation and invariant held`);
     lines.push(...coverage_lines(r));
     if (claim) lines.push(`what it proves: ${claim.statement}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(safe_lines(lines));
   }
   if (r.violations.length > 0) return 1;
   return r.interrupted ? 130 : 0;
 }
 
 export function register_explore(prog: Command): void {
-  prog
+  const cmd = prog
     .command('explore')
     .description('run a scenario under many interleavings; report a shrunk counterexample if one fails')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
@@ -199,7 +200,7 @@ export function register_explore(prog: Command): void {
     .option('--platform <platform>', 'platform (port)', 'i386')
     .addOption(new Option('--strategy <strategy>', 'exploration strategy').choices(STRATEGY_NAMES).default('random'))
     .option('--runs <n>', 'random, pct: executions to run (default 10000); exhaustive: a cap (default 100000)')
-    .option('--seed <n>', 'random, pct: the seed (default 0)')
+    .option('--seed <n>', 'random, pct: the seed (0 to 4294967295, default 0)')
     .option('--depth <d>', 'exhaustive: branch at no more than the first d choice points of an execution')
     .option('--max-preemptions <k>', 'exhaustive: at most k non-default choices (preemptions, interrupts) per execution')
     .option('--pct-depth <d>', 'pct: the bug depth targeted (d-1 priority change points, default 3)')
@@ -213,4 +214,22 @@ export function register_explore(prog: Command): void {
     .action(async (ref, o) => {
       process.exitCode = await cmd_explore(ref, o as ExploreFlags);
     });
+  refuse_together(cmd, [
+    ['--seed', '--strategy=exhaustive', 'the exhaustive search takes no random decisions'],
+    ['--depth', '--strategy=random|pct', '--depth bounds the exhaustive search'],
+    ['--max-preemptions', '--strategy=random|pct', '--max-preemptions bounds the exhaustive search'],
+    ['--no-reduce', '--strategy=random|pct', 'partial-order reduction is part of the exhaustive search'],
+    ['--pct-depth', '--strategy=random|exhaustive', '--pct-depth is the bug depth PCT aims at'],
+  ]);
+  command_help(cmd, {
+    examples: [
+      ['kqsim explore nic-softnet --strategy exhaustive', 'every interleaving, with partial-order reduction'],
+      ['kqsim explore nic-softnet --build netbsd-2.0+mutant-lost-wakeup --strategy pct --seed 1', 'PCT finds the lost wakeup: exit 1, shrunk'],
+      ['kqsim explore pipe-read --strategy exhaustive --max-preemptions 2', 'a bounded search'],
+      ['kqsim explore nic-softnet --runs 500 --json', 'a random walk, as one JSON object'],
+      ['kqsim explore two-sources --strategy pct --until-saturated 500', 'PCT until 500 runs bring no new trace; what it proves'],
+      ['kqsim explore nic-softnet --build netbsd-2.0+mutant-lost-wakeup --html run.html', "the counterexample's page, with the search's coverage"],
+    ],
+    exits: { 0: `${EXIT.ok} in every execution`, 1: `a counterexample: ${EXIT.found}`, 2: EXIT.input, 130: EXIT.interrupted },
+  });
 }

@@ -12,7 +12,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { MUTANT_CASES } from '../check/mutants.ts';
 import { score, score_table } from '../explore/score.ts';
-import { count_arg, UsageError } from './args.ts';
+import { command_help, count_arg, EXIT, UsageError } from './args.ts';
 import { status_line } from './progress.ts';
 
 interface ScoreFlags {
@@ -63,7 +63,7 @@ async function cmd_score(o: ScoreFlags): Promise<number> {
 }
 
 export function register_score(prog: Command): void {
-  prog
+  const cmd = prog
     .command('score')
     .description('test the tester: every strategy against every mutant, within a budget of runs')
     .option('--runs <n>', 'runs per search (default 1000)')
@@ -73,4 +73,16 @@ export function register_score(prog: Command): void {
     .action(async (o) => {
       process.exitCode = await cmd_score(o as ScoreFlags);
     });
+  command_help(cmd, {
+    examples: [
+      ['kqsim score', 'every strategy, every mutant: 1000 runs per search, 3 seeds'],
+      ['kqsim score --runs 200 --mutant mutant-enqueue-nospl,mutant-lost-wakeup', 'two mutants on a small budget'],
+      ['kqsim score --runs 100 --seeds 1 --json', 'the measurements as one JSON object'],
+    ],
+    exits: {
+      0: 'every mutant was caught by some strategy, by what it was written for',
+      1: 'some mutant was not, within the budget (the table says which)',
+      2: EXIT.input,
+    },
+  });
 }

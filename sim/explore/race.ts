@@ -23,7 +23,7 @@ import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
 import type { TraceEvent } from '../../src/trace.ts';
 import { MeaningChooser } from '../run/meaning_chooser.ts';
 import { RunInputError, type RunResult, run_scenario } from '../run/runner.ts';
-import { event_text } from '../view/narrate.ts';
+import { narrate_text } from '../view/narrate.ts';
 import { point_function, record_run, type Transition } from './footprint.ts';
 import { type BaseSpec, failure_of, LenientReplayChooser, schedule_choices } from './replay.ts';
 
@@ -134,7 +134,7 @@ function race_step(r: RunResult, t: Transition): RaceStep {
   const functions = [from === 'start' ? '' : point_function(from), point_function(t.to)].filter((f, i, a) => f !== '' && a.indexOf(f) === i);
   const did = events_of(r, t)
     .filter((e) => !['choice', 'spl', 'state', 'violation', 'panic'].includes(e.kind))
-    .map((e) => event_text(e))
+    .map((e) => narrate_text(e))
     .filter((x): x is string => x !== null);
   return { context: t.context, ipl: t.ipl, from: from === 'start' ? "the handler's entry" : from, to: t.to, functions, step: t.step, did };
 }
