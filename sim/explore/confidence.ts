@@ -169,5 +169,5 @@ export function random_statement(s: RandomSaturation): string {
   const head = `${count(s.distinctTraces, 'distinct trace')} in ${count(s.executions, 'run')}, the last new one at run ${s.lastNewTrace.toLocaleString('en-US')}`;
   if (saturated(s))
     return `${head}: saturated (no new trace in the ${count(s.executions - s.lastNewTrace, 'run')} after it, window ${s.window.toLocaleString('en-US')})`;
-  return `${head}: not saturated (new traces still appeared within the last ${count(s.window, 'run')})`;
+  return `${head}: not saturated (${count(s.executions - s.lastNewTrace, 'run')} since it, fewer than the window of ${s.window.toLocaleString('en-US')})`;
 }
