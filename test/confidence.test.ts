@@ -136,5 +136,8 @@ describe('random_statement', () => {
     expect(random_statement(s)).toBe(
       '9 distinct traces in 1,812 runs, the last new one at run 812: saturated (no new trace in the 1,000 runs after it, window 1,000)',
     );
+    expect(random_statement({ ...s, executions: 1000 })).toBe(
+      '9 distinct traces in 1,000 runs, the last new one at run 812: not saturated (188 runs since it, fewer than the window of 1,000)',
+    );
   });
 });
