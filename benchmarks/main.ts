@@ -12,7 +12,6 @@
 import { performance } from 'node:perf_hooks';
 import { make_strategy } from '../sim/explore/explorer.ts';
 import type { StrategyName } from '../sim/explore/strategy.ts';
-import { trace_hash } from '../sim/explore/trace_hash.ts';
 import { run_scenario } from '../sim/run/runner.ts';
 import { defineScenario, type Scenario, scenario_load } from '../sim/scenario.ts';
 import { type Build, build_parse } from '../src/builds.ts';
@@ -61,13 +60,21 @@ function exhaustive(scenario: Scenario, build: Build, reduce: boolean, maxPreemp
     reduce,
     ...(maxPreemptions !== undefined ? { maxPreemptions } : {}),
   });
-  const traces = new Set<string>();
+  const traces = new Set<number>();
   let executions = 0;
   for (let ex = st.next(); ex; ex = st.next()) {
-    const r = run_scenario({ scenario, build, platform: i386, chooser: ex.chooser, ...(ex.observer ? { observer: ex.observer } : {}) });
+    const r = run_scenario({
+      scenario,
+      build,
+      platform: i386,
+      record: false,
+      fingerprint: true,
+      chooser: ex.chooser,
+      ...(ex.observer ? { observer: ex.observer } : {}),
+    });
     if (!ex.finished(r)) continue;
     executions++;
-    traces.add(trace_hash(r.events));
+    traces.add(r.fingerprint as number);
   }
   return { executions, distinct: traces.size, pruned: st.pruned, complete: st.complete };
 }

@@ -45,11 +45,13 @@ const disabledNeverReturned: Invariant = {
   name: 'disabled-never-returned',
   description: 'kevent never returns an event for a knote that is disabled (EV_DISABLE)',
   watch: () => ({
-    onEvent(ev) {
-      if (ev.kind === 'knote' && ev.op === 'deliver' && ev.status.includes('DISABLED')) {
-        return `knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) was returned while disabled`;
-      }
-      return null;
+    on: {
+      knote(ev) {
+        if (ev.op === 'deliver' && ev.status.includes('DISABLED')) {
+          return `knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) was returned while disabled`;
+        }
+        return null;
+      },
     },
   }),
 };
@@ -60,11 +62,13 @@ const oneshotReturnedOnce: Invariant = {
   watch: () => {
     const delivered = new Set<number>();
     return {
-      onEvent(ev) {
-        if (ev.kind !== 'knote' || ev.op !== 'deliver' || !ev.flags.includes('EV_ONESHOT')) return null;
-        if (delivered.has(ev.kn)) return `EV_ONESHOT knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) was returned a second time`;
-        delivered.add(ev.kn);
-        return null;
+      on: {
+        knote(ev) {
+          if (ev.op !== 'deliver' || !ev.flags.includes('EV_ONESHOT')) return null;
+          if (delivered.has(ev.kn)) return `EV_ONESHOT knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) was returned a second time`;
+          delivered.add(ev.kn);
+          return null;
+        },
       },
     };
   },

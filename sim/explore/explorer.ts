@@ -22,7 +22,6 @@ import { random_strategy } from './random.ts';
 import { failure_of } from './replay.ts';
 import { shrink } from './shrink.ts';
 import type { Strategy, StrategyName } from './strategy.ts';
-import { trace_hash } from './trace_hash.ts';
 
 export interface ExploreSpec {
   readonly scenario: Scenario;
@@ -109,7 +108,7 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
   const strategy = make_strategy(spec);
   const limit = spec.runs ?? (spec.strategy === 'exhaustive' ? EXHAUSTIVE_RUNS_MAX : DEFAULT_RUNS);
   const base = { scenario: spec.scenario, build: spec.build, platform: spec.platform };
-  const traces = new Set<string>();
+  const traces = new Set<number>();
   let executions = 0;
   let interrupted = false;
   let capped = false;
@@ -126,10 +125,10 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
       capped = true;
       break;
     }
-    const r = run_scenario({ ...base, chooser: ex.chooser, ...(ex.observer ? { observer: ex.observer } : {}) });
+    const r = run_scenario({ ...base, record: false, fingerprint: true, chooser: ex.chooser, ...(ex.observer ? { observer: ex.observer } : {}) });
     if (ex.finished(r)) {
       executions++;
-      traces.add(trace_hash(r.events));
+      traces.add(r.fingerprint as number);
       if (r.outcome.kind !== 'done') {
         const shrunk = spec.shrink === false ? r : shrink(base, r).result;
         // Replay the shrunk schedule strictly, exactly as `kqsim replay` will.

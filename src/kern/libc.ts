@@ -7,7 +7,7 @@
  *     trap handler would, and returns (traced as `sysret`).
  * Results are plain data: ret (or -1), errno, and per-call extras (events, fds, data).
  */
-import type { KGen, Yield } from '../machine/machine.ts';
+import { ControlFlow, type KGen, type Yield } from '../machine/machine.ts';
 import { EBADF, EINTR, EINVAL, ERESTART, ESRCH, EWOULDBLOCK, errno_name } from './errno.ts';
 import { filter_name, flags_name, type Kevent } from './event_h.ts';
 import { hzto, time_us } from './kern_clock.ts';
@@ -320,6 +320,6 @@ export class Libc {
 }
 
 /** Unwinds a process whose expectation failed; the run has already been stopped. */
-export class ExpectationFailed extends Error {
+export class ExpectationFailed extends ControlFlow {
   override readonly name = 'ExpectationFailed';
 }
