@@ -10,7 +10,8 @@
  *      median over seeds
  */
 import { performance } from 'node:perf_hooks';
-import { make_strategy } from '../sim/explore/explorer.ts';
+import { make_plan } from '../sim/explore/explorer.ts';
+import { WHOLE } from '../sim/explore/slice.ts';
 import type { StrategyName } from '../sim/explore/strategy.ts';
 import { run_scenario } from '../sim/run/runner.ts';
 import { defineScenario, type Scenario, scenario_load } from '../sim/scenario.ts';
@@ -38,11 +39,11 @@ interface Batch {
 }
 
 function run_batch(scenario: Scenario, build: Build, strategy: StrategyName, runs: number, seed: number): Batch {
-  const st = make_strategy({ scenario, build, platform: i386, strategy, seed });
+  const st = make_plan({ scenario, build, platform: i386, strategy, seed, runs: 1_000_000 }, WHOLE);
   let steps = 0;
   const t0 = performance.now();
   for (let i = 0; i < runs; i++) {
-    const ex = st.next();
+    const ex = st.next()?.execution;
     if (!ex) break;
     const r = run_scenario({ scenario, build, platform: i386, chooser: ex.chooser });
     ex.finished(r);
@@ -52,17 +53,15 @@ function run_batch(scenario: Scenario, build: Build, strategy: StrategyName, run
 }
 
 function exhaustive(scenario: Scenario, build: Build, reduce: boolean, maxPreemptions?: number) {
-  const st = make_strategy({
-    scenario,
-    build,
-    platform: i386,
-    strategy: 'exhaustive',
-    reduce,
-    ...(maxPreemptions !== undefined ? { maxPreemptions } : {}),
-  });
+  const st = make_plan(
+    { scenario, build, platform: i386, strategy: 'exhaustive', reduce, ...(maxPreemptions !== undefined ? { maxPreemptions } : {}) },
+    WHOLE,
+  );
+  let pruned = 0;
   const traces = new Set<number>();
   let executions = 0;
-  for (let ex = st.next(); ex; ex = st.next()) {
+  for (let p = st.next(); p; p = st.next()) {
+    const ex = p.execution;
     const r = run_scenario({
       scenario,
       build,
@@ -72,17 +71,20 @@ function exhaustive(scenario: Scenario, build: Build, reduce: boolean, maxPreemp
       chooser: ex.chooser,
       ...(ex.observer ? { observer: ex.observer } : {}),
     });
-    if (!ex.finished(r)) continue;
+    if (!ex.finished(r)) {
+      pruned++;
+      continue;
+    }
     executions++;
     traces.add(r.fingerprint as number);
   }
-  return { executions, distinct: traces.size, pruned: st.pruned, complete: st.complete };
+  return { executions, distinct: traces.size, pruned };
 }
 
 function runs_to_failure(scenario: Scenario, build: Build, strategy: StrategyName, seed: number, cap: number): number {
-  const st = make_strategy({ scenario, build, platform: i386, strategy, seed });
+  const st = make_plan({ scenario, build, platform: i386, strategy, seed, runs: 1_000_000 }, WHOLE);
   for (let n = 1; n <= cap; n++) {
-    const ex = st.next();
+    const ex = st.next()?.execution;
     if (!ex) break;
     const r = run_scenario({ scenario, build, platform: i386, chooser: ex.chooser });
     ex.finished(r);

@@ -44,6 +44,7 @@ function summary_json(r: ExploreReport): string {
     pruned: r.pruned,
     complete: r.complete,
     interrupted: r.interrupted,
+    ...r.collected,
     violations: r.violations.map((v) => ({
       invariant: v.invariant,
       message: v.message,

@@ -1,7 +1,8 @@
 /*
  * Progress for long explorations, on stderr only (stdout stays byte-deterministic). On a
- * terminal: one status line, redrawn at most every 100 ms, with the rate and, when the
- * number of executions is known, an ETA. Elsewhere (a pipe, CI logs): a plain line every
+ * terminal: one status line, redrawn at most every 100 ms, with the rate and an ETA: from
+ * the number of executions planned (random, pct), or for an exhaustive search from the
+ * share of the tree behind it, estimated from the shape of the tree explored so far. Elsewhere (a pipe, CI logs): a plain line every
  * five seconds. This is the one place in sim/ that reads the wall clock.
  *
  *   progress_reporter(stream)   -> { update(p), finish() }
@@ -33,10 +34,12 @@ export function progress_reporter(stream: NodeJS.WriteStream): ProgressReporter 
       last = now;
       const elapsed = now - started;
       const rate = (p.executions + p.pruned) / Math.max(elapsed / 1000, 0.001);
-      let line = `explore: ${p.executions} executions, ${p.distinctTraces} distinct traces, ${p.pruned} pruned, ${rate.toFixed(0)}/s`;
-      if (p.planned !== undefined && p.executions > 0) {
-        const eta = ((p.planned - p.executions) / p.executions) * elapsed;
-        line += `, ${Math.floor((100 * p.executions) / p.planned)}%, ETA ${seconds(eta)}`;
+      let line = `explore: ${p.executions} executions, ${p.pruned} pruned, ${rate.toFixed(0)}/s`;
+      // The share done: of the executions planned, or of the tree as its shape so far suggests.
+      const share = p.planned !== undefined ? p.executions / p.planned : p.fraction;
+      if (share !== undefined && share > 0) {
+        const eta = ((1 - share) / share) * elapsed;
+        line += `, ${Math.floor(100 * share)}%${p.planned === undefined ? ' of the tree (estimated)' : ''}, ETA ${seconds(eta)}`;
       }
       if (tty) {
         stream.write(`\r\x1b[K${line}`);

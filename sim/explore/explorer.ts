@@ -1,34 +1,47 @@
 /*
  * The explorer: run many executions of a scenario under a strategy, check every invariant
- * and expectation on each (run_scenario does), count executions, distinct traces and
- * pruned executions, and turn the first failure into a shrunk, replayable counterexample.
+ * and expectation on each (run_scenario does), count executions, distinct traces, pruned
+ * executions and what the collectors gather, and turn the first failure into a shrunk,
+ * replayable counterexample.
  *
- *   explore(spec)        -> Promise<ExploreReport>; yields to the event loop between
- *                           batches so that a caller can stop it (spec.stop())
- *   make_strategy(spec)  the Strategy a spec names
+ *   explore(spec)                       -> Promise<ExploreReport>, in this thread; yields to
+ *                                          the event loop between batches so that a caller
+ *                                          can stop it (spec.stop())
+ *   explore_slice(spec, slice, control) one slice's chunks (workers and shards run these)
+ *   explore_report(spec, slices)        the report of the union of slices
+ *   make_plan(spec, slice)              the Plan a spec names, for one slice
  *
- * A run whose outcome is not `done` is a counterexample: an invariant violation, a failed
+ * Executions pass quietly: nothing is recorded and only the events an invariant reads are
+ * built (run_scenario's record: false); each folds a fingerprint instead, and a failing
+ * one is shrunk and then replayed from its schedule to get the trace users see. A run
+ * whose outcome is not `done` is a counterexample: an invariant violation, a failed
  * expectation, a panic, or a deadlock. The explorer reads no clock; progress reporting
  * (with rates) is the caller's business.
  */
 import type { Build } from '../../src/builds.ts';
+import type { Kernel } from '../../src/kern/kernel.ts';
+import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
 import type { Platform } from '../../src/machine/platform.ts';
 import { type RunResult, run_scenario } from '../run/runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { outcome_message } from '../view/narrate.ts';
-import { exhaustive_strategy } from './exhaustive.ts';
-import { pct_strategy } from './pct.ts';
-import { random_strategy } from './random.ts';
-import { failure_of } from './replay.ts';
+import { type ChunkFailure, type ChunkResult, chunks_merge } from './chunk.ts';
+import { COLLECTORS } from './collectors.ts';
+import { exhaustive_plan } from './exhaustive.ts';
+import { indexed_plan } from './indexed.ts';
+import { pct_chooser } from './pct.ts';
+import { random_chooser } from './random.ts';
+import { type BaseSpec, failure_of } from './replay.ts';
 import { shrink } from './shrink.ts';
-import type { Strategy, StrategyName } from './strategy.ts';
+import { type Slice, WHOLE } from './slice.ts';
+import type { Plan, StrategyName } from './strategy.ts';
 
 export interface ExploreSpec {
   readonly scenario: Scenario;
   readonly build: Build;
   readonly platform: Platform;
   readonly strategy: StrategyName;
-  /** random, pct: how many executions; exhaustive: a cap (the search is incomplete if hit). */
+  /** random, pct: how many executions; exhaustive: a cap per slice (the search is incomplete if hit). */
   readonly runs?: number;
   readonly seed?: number;
   readonly depth?: number;
@@ -48,9 +61,10 @@ export interface ExploreSpec {
 export interface ExploreProgress {
   readonly executions: number;
   readonly pruned: number;
-  readonly distinctTraces: number;
   /** The number of executions planned, when known (random, pct). */
   readonly planned: number | undefined;
+  /** Exhaustive: the share of the tree behind the search, estimated from its shape so far. */
+  readonly fraction: number | undefined;
 }
 
 export interface Counterexample {
@@ -61,9 +75,9 @@ export interface Counterexample {
   readonly step: number;
   readonly schedule: string;
   readonly shrunkSchedule: string;
-  /** The shrunk run itself (replaying shrunkSchedule gives the same trace). */
+  /** The shrunk run itself, recorded (replaying shrunkSchedule gives the same trace). */
   readonly shrunk: RunResult;
-  /** The 1-based execution that found it. */
+  /** The 1-based execution that found it, in the order of the unsplit search. */
   readonly execution: number;
 }
 
@@ -80,79 +94,213 @@ export interface ExploreReport {
   readonly complete: boolean;
   /** Stopped early by the caller. */
   readonly interrupted: boolean;
+  /** Each collector's summary value, by its name (`steps`, ...). */
+  readonly collected: Readonly<Record<string, unknown>>;
   readonly violations: readonly Counterexample[];
+}
+
+/** What one slice did. */
+export interface SliceReport {
+  readonly chunks: readonly ChunkResult[];
+  /** Once the slice has seen every chunk of the search: how many there are; else null. */
+  readonly chunksTotal: number | null;
+  /** Exhaustive: the slice ran its cap of executions. */
+  readonly capped: boolean;
+  readonly interrupted: boolean;
+}
+
+/** How a slice is driven: stopped, told what is no longer needed, watched. */
+export interface SliceControl {
+  /** Polled between executions: stop now (Ctrl-C). */
+  stopped(): boolean;
+  /** The last chunk still needed: a failure was found in it by another slice. */
+  lastNeeded(): number;
+  /** After every execution this slice ran. */
+  progress?(p: ExploreProgress): void;
+  /** With every kernel booted, before its processes run. */
+  boot?(k: Kernel): void;
+  /** Awaited every few executions, to let the event loop run. */
+  pause?(): Promise<void>;
 }
 
 export const DEFAULT_RUNS = 10_000;
 export const EXHAUSTIVE_RUNS_MAX = 100_000;
-/** Executions between two yields to the event loop. */
+/** Executions between two pauses. */
 const BATCH = 16;
 
-export function make_strategy(spec: ExploreSpec): Strategy {
+function base_of(spec: ExploreSpec): BaseSpec {
+  return { scenario: spec.scenario, build: spec.build, platform: spec.platform };
+}
+
+/** How many choice points the undisturbed run has (PCT's k). */
+function choice_points(base: BaseSpec): number {
+  let n = 0;
+  const counter: Chooser = {
+    choose: (_p: ChoicePoint) => {
+      n++;
+      return 0;
+    },
+  };
+  run_scenario({ ...base, record: false, chooser: counter });
+  return n;
+}
+
+export function make_plan(spec: ExploreSpec, slice: Slice): Plan {
   const seed = spec.seed ?? 0;
+  const runs = spec.runs ?? DEFAULT_RUNS;
   switch (spec.strategy) {
     case 'random':
-      return random_strategy(seed);
-    case 'pct':
-      return pct_strategy(seed, spec.pctDepth);
+      return indexed_plan(runs, slice, (i) => random_chooser(seed, i));
+    case 'pct': {
+      const k = choice_points(base_of(spec));
+      const depth = spec.pctDepth ?? 3;
+      return indexed_plan(runs, slice, (i) => pct_chooser(seed, i, depth, k));
+    }
     case 'exhaustive':
-      return exhaustive_strategy({
-        ...(spec.reduce !== undefined ? { reduce: spec.reduce } : {}),
-        ...(spec.depth !== undefined ? { depth: spec.depth } : {}),
-        ...(spec.maxPreemptions !== undefined ? { maxPreemptions: spec.maxPreemptions } : {}),
-      });
+      return exhaustive_plan(
+        {
+          ...(spec.reduce !== undefined ? { reduce: spec.reduce } : {}),
+          ...(spec.depth !== undefined ? { depth: spec.depth } : {}),
+          ...(spec.maxPreemptions !== undefined ? { maxPreemptions: spec.maxPreemptions } : {}),
+        },
+        slice,
+      );
   }
 }
 
-export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
-  const strategy = make_strategy(spec);
-  const limit = spec.runs ?? (spec.strategy === 'exhaustive' ? EXHAUSTIVE_RUNS_MAX : DEFAULT_RUNS);
-  const base = { scenario: spec.scenario, build: spec.build, platform: spec.platform };
-  const traces = new Set<number>();
+/** A chunk being filled. */
+class ChunkAcc {
+  executions = 0;
+  pruned = 0;
+  cut = false;
+  failure: ChunkFailure | null = null;
+  readonly traces = new Set<number>();
+  readonly data: Record<string, unknown> = {};
+
+  constructor(readonly chunk: number) {
+    for (const c of COLLECTORS) this.data[c.name] = c.empty();
+  }
+
+  result(partial: boolean): ChunkResult {
+    return {
+      chunk: this.chunk,
+      executions: this.executions,
+      pruned: this.pruned,
+      traces: [...this.traces],
+      cut: this.cut,
+      partial,
+      failure: this.failure,
+      collected: { ...this.data },
+    };
+  }
+}
+
+function failure_record(spec: ExploreSpec, r: RunResult, offset: number): ChunkFailure {
+  const shrunk = spec.shrink === false ? r : shrink({ ...base_of(spec), record: false }, r).result;
+  return {
+    invariant: failure_of(r.outcome),
+    message: outcome_message(r.outcome),
+    step: r.steps,
+    offset,
+    schedule: r.schedule,
+    shrunkSchedule: shrunk.schedule,
+  };
+}
+
+export async function explore_slice(spec: ExploreSpec, slice: Slice, control: SliceControl): Promise<SliceReport> {
+  const plan = make_plan(spec, slice);
+  const cap = spec.strategy === 'exhaustive' ? (spec.runs ?? EXHAUSTIVE_RUNS_MAX) : Number.POSITIVE_INFINITY;
+  const base = base_of(spec);
+  const chunks: ChunkResult[] = [];
+  let acc: ChunkAcc | null = null;
+  let chunk = -1;
   let executions = 0;
+  let pruned = 0;
   let interrupted = false;
   let capped = false;
-  const violations: Counterexample[] = [];
-
-  for (;;) {
-    if (spec.stop?.()) {
+  let finished = false;
+  const close = (partial: boolean) => {
+    if (acc) {
+      acc.cut ||= plan.takeCut();
+      chunks.push(acc.result(partial));
+    } else plan.takeCut();
+    acc = null;
+  };
+  for (let ran = 0; ; ran++) {
+    if (control.stopped()) {
       interrupted = true;
       break;
     }
-    const ex = strategy.next();
-    if (!ex) break;
-    if (executions >= limit) {
+    if (control.pause && ran % BATCH === BATCH - 1) await control.pause();
+    const p = plan.next();
+    if (!p) {
+      finished = true;
+      break;
+    }
+    if (p.chunk > control.lastNeeded()) break;
+    if (p.chunk !== chunk) {
+      close(false);
+      chunk = p.chunk;
+      if (p.counts) acc = new ChunkAcc(chunk);
+    }
+    if (p.counts && executions >= cap) {
       capped = true;
       break;
     }
-    const r = run_scenario({ ...base, record: false, fingerprint: true, chooser: ex.chooser, ...(ex.observer ? { observer: ex.observer } : {}) });
-    if (ex.finished(r)) {
-      executions++;
-      traces.add(r.fingerprint as number);
-      if (r.outcome.kind !== 'done') {
-        const shrunk = spec.shrink === false ? r : shrink(base, r).result;
-        // Replay the shrunk schedule strictly, exactly as `kqsim replay` will.
-        const replayed = run_scenario({ ...base, schedule: shrunk.schedule });
-        violations.push({
-          invariant: failure_of(r.outcome),
-          message: outcome_message(r.outcome),
-          step: r.steps,
-          schedule: r.schedule,
-          shrunkSchedule: replayed.schedule,
-          shrunk: replayed,
-          execution: executions,
-        });
-        spec.onProgress?.({ executions, pruned: strategy.pruned, distinctTraces: traces.size, planned: undefined });
-        break;
-      }
-    }
-    spec.onProgress?.({
-      executions,
-      pruned: strategy.pruned,
-      distinctTraces: traces.size,
-      planned: spec.strategy === 'exhaustive' ? undefined : limit,
+    const into: ChunkAcc | null = acc;
+    const r = run_scenario({
+      ...base,
+      record: false,
+      fingerprint: true,
+      chooser: p.execution.chooser,
+      ...(p.execution.observer ? { observer: p.execution.observer } : {}),
+      boot: (k) => {
+        control.boot?.(k);
+        if (into) for (const c of COLLECTORS) c.watch?.(k, into.data[c.name]);
+      },
     });
-    if ((executions + strategy.pruned) % BATCH === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const kept = p.execution.finished(r);
+    if (into) {
+      if (kept) {
+        into.executions++;
+        into.traces.add(r.fingerprint as number);
+      } else into.pruned++;
+      for (const c of COLLECTORS) into.data[c.name] = c.add(into.data[c.name], r);
+      if (kept) executions++;
+      else pruned++;
+    }
+    control.progress?.({ executions, pruned, planned: undefined, fraction: plan.fraction() });
+    if (kept && r.outcome.kind !== 'done') {
+      // Nothing after this chunk matters to the merged result: an unsplit search stops here.
+      if (into) into.failure = failure_record(spec, r, into.executions);
+      break;
+    }
+  }
+  close(interrupted);
+  return { chunks, chunksTotal: finished ? chunk + 1 : null, capped, interrupted };
+}
+
+/** The report of the union of the slices of one search. */
+export function explore_report(spec: ExploreSpec, slices: readonly SliceReport[]): ExploreReport {
+  const t = chunks_merge(slices.flatMap((s) => s.chunks));
+  const interrupted = slices.some((s) => s.interrupted);
+  const totals = slices.map((s) => s.chunksTotal);
+  const traversed = totals.every((n) => n !== null && n === t.chunks);
+  const complete =
+    spec.strategy === 'exhaustive' && traversed && t.contiguous && !t.cut && !interrupted && !slices.some((s) => s.capped) && t.failure === null;
+  const violations: Counterexample[] = [];
+  if (t.failure) {
+    // Replay the shrunk schedule strictly, recording, exactly as `kqsim replay` will.
+    const shrunk = run_scenario({ ...base_of(spec), schedule: t.failure.shrunkSchedule });
+    violations.push({
+      invariant: t.failure.invariant,
+      message: t.failure.message,
+      step: t.failure.step,
+      schedule: t.failure.schedule,
+      shrunkSchedule: shrunk.schedule,
+      shrunk,
+      execution: t.failure.execution,
+    });
   }
   return {
     scenario: spec.scenario.name,
@@ -160,11 +308,23 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
     platform: spec.platform.name,
     strategy: spec.strategy,
     seed: spec.seed ?? 0,
-    executions,
-    distinctTraces: traces.size,
-    pruned: strategy.pruned,
-    complete: strategy.complete && !capped && !interrupted && violations.length === 0,
+    executions: t.executions,
+    distinctTraces: t.distinctTraces,
+    pruned: t.pruned,
+    complete,
     interrupted,
+    collected: t.collected,
     violations,
   };
+}
+
+export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
+  const planned = spec.strategy === 'exhaustive' ? undefined : (spec.runs ?? DEFAULT_RUNS);
+  const report = await explore_slice(spec, WHOLE, {
+    stopped: () => spec.stop?.() ?? false,
+    lastNeeded: () => Number.POSITIVE_INFINITY,
+    progress: (p) => spec.onProgress?.({ ...p, planned }),
+    pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  });
+  return explore_report(spec, [report]);
 }

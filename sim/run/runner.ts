@@ -10,7 +10,7 @@
  */
 import type { Build } from '../../src/builds.ts';
 import { kcont_listener_attach } from '../../src/kern/kcont_listener.ts';
-import { kernel_boot } from '../../src/kern/kernel.ts';
+import { type Kernel, kernel_boot } from '../../src/kern/kernel.ts';
 import { type Chooser, firstChooser } from '../../src/machine/chooser.ts';
 import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopped, type StepObserver } from '../../src/machine/machine.ts';
 import type { Platform } from '../../src/machine/platform.ts';
@@ -46,6 +46,8 @@ export interface RunSpec {
   readonly record?: boolean;
   /** Fold a fingerprint of the run (RunResult.fingerprint), for counting distinct traces. */
   readonly fingerprint?: boolean;
+  /** Called with the booted kernel before any process runs (collectors, watchdogs). */
+  readonly boot?: (k: Kernel) => void;
 }
 
 /** Replayable identity of a run: put on top of every trace so two traces can be compared. */
@@ -107,6 +109,7 @@ export function run_scenario(spec: RunSpec): RunResult {
     ...(sc.serial ? { serial: sc.serial } : {}),
   });
   if (spec.observer) k.m.observer = spec.observer;
+  spec.boot?.(k);
 
   // A violation ends the run on the spot, even in the middle of a step, so the trace stops
   // at the event that broke the invariant.
