@@ -326,5 +326,6 @@ export function exhaustive_plan(opts: ExhaustiveOptions, slice: Slice): Plan {
       return cut;
     },
     fraction: () => search.fraction(),
+    chunksSeen: () => chunk + 1,
   };
 }

@@ -9,6 +9,7 @@
  *                                          can stop it (spec.stop())
  *   explore_slice(spec, slice, control) one slice's chunks (workers and shards run these)
  *   explore_report(spec, slices)        the report of the union of slices
+ *   explore_header(spec)                what identifies the search (shards of it merge)
  *   make_plan(spec, slice)              the Plan a spec names, for one slice
  *
  * Executions pass quietly: nothing is recorded and only the events an invariant reads are
@@ -25,7 +26,7 @@ import type { Platform } from '../../src/machine/platform.ts';
 import { type RunResult, run_scenario } from '../run/runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { outcome_message } from '../view/narrate.ts';
-import { type ChunkFailure, type ChunkResult, chunks_merge } from './chunk.ts';
+import type { ChunkFailure, ChunkResult } from './chunk.ts';
 import { COLLECTORS } from './collectors.ts';
 import { exhaustive_plan } from './exhaustive.ts';
 import { indexed_plan } from './indexed.ts';
@@ -35,6 +36,9 @@ import { type BaseSpec, failure_of } from './replay.ts';
 import { shrink } from './shrink.ts';
 import { type Slice, WHOLE } from './slice.ts';
 import type { Plan, StrategyName } from './strategy.ts';
+import { type ExploreHeader, type ExploreSummary, type SliceReport, type SummaryViolation, slices_summary } from './summary.ts';
+
+export type { SliceReport } from './summary.ts';
 
 export interface ExploreSpec {
   readonly scenario: Scenario;
@@ -67,46 +71,13 @@ export interface ExploreProgress {
   readonly fraction: number | undefined;
 }
 
-export interface Counterexample {
-  /** The invariant's name, `expectation`, `panic` or `deadlock`. */
-  readonly invariant: string;
-  readonly message: string;
-  /** The step at which the original failing execution failed. */
-  readonly step: number;
-  readonly schedule: string;
-  readonly shrunkSchedule: string;
+export interface Counterexample extends SummaryViolation {
   /** The shrunk run itself, recorded (replaying shrunkSchedule gives the same trace). */
   readonly shrunk: RunResult;
-  /** The 1-based execution that found it, in the order of the unsplit search. */
-  readonly execution: number;
 }
 
-export interface ExploreReport {
-  readonly scenario: string;
-  readonly build: string;
-  readonly platform: string;
-  readonly strategy: StrategyName;
-  readonly seed: number;
-  readonly executions: number;
-  readonly distinctTraces: number;
-  readonly pruned: number;
-  /** Exhaustive only: every execution within the bounds was covered (or pruned as equivalent). */
-  readonly complete: boolean;
-  /** Stopped early by the caller. */
-  readonly interrupted: boolean;
-  /** Each collector's summary value, by its name (`steps`, ...). */
-  readonly collected: Readonly<Record<string, unknown>>;
+export interface ExploreReport extends ExploreSummary {
   readonly violations: readonly Counterexample[];
-}
-
-/** What one slice did. */
-export interface SliceReport {
-  readonly chunks: readonly ChunkResult[];
-  /** Once the slice has seen every chunk of the search: how many there are; else null. */
-  readonly chunksTotal: number | null;
-  /** Exhaustive: the slice ran its cap of executions. */
-  readonly capped: boolean;
-  readonly interrupted: boolean;
 }
 
 /** How a slice is driven: stopped, told what is no longer needed, watched. */
@@ -277,54 +248,47 @@ export async function explore_slice(spec: ExploreSpec, slice: Slice, control: Sl
     }
   }
   close(interrupted);
-  return { chunks, chunksTotal: finished ? chunk + 1 : null, capped, interrupted };
+  return { chunks, chunksTotal: finished ? plan.chunksSeen() : null, capped, interrupted };
 }
 
-/** The report of the union of the slices of one search. */
-export function explore_report(spec: ExploreSpec, slices: readonly SliceReport[]): ExploreReport {
-  const t = chunks_merge(slices.flatMap((s) => s.chunks));
-  const interrupted = slices.some((s) => s.interrupted);
-  const totals = slices.map((s) => s.chunksTotal);
-  const traversed = totals.every((n) => n !== null && n === t.chunks);
-  const complete =
-    spec.strategy === 'exhaustive' && traversed && t.contiguous && !t.cut && !interrupted && !slices.some((s) => s.capped) && t.failure === null;
-  const violations: Counterexample[] = [];
-  if (t.failure) {
-    // Replay the shrunk schedule strictly, recording, exactly as `kqsim replay` will.
-    const shrunk = run_scenario({ ...base_of(spec), schedule: t.failure.shrunkSchedule });
-    violations.push({
-      invariant: t.failure.invariant,
-      message: t.failure.message,
-      step: t.failure.step,
-      schedule: t.failure.schedule,
-      shrunkSchedule: shrunk.schedule,
-      shrunk,
-      execution: t.failure.execution,
-    });
-  }
+/** What identifies the search a spec names (shards of it merge). */
+export function explore_header(spec: ExploreSpec): ExploreHeader {
+  const opt = <T>(v: T | undefined) => v ?? null;
   return {
     scenario: spec.scenario.name,
     build: spec.build.name,
     platform: spec.platform.name,
     strategy: spec.strategy,
     seed: spec.seed ?? 0,
-    executions: t.executions,
-    distinctTraces: t.distinctTraces,
-    pruned: t.pruned,
-    complete,
-    interrupted,
-    collected: t.collected,
-    violations,
+    options: {
+      runs: opt(spec.runs),
+      depth: opt(spec.depth),
+      maxPreemptions: opt(spec.maxPreemptions),
+      reduce: opt(spec.reduce),
+      pctDepth: opt(spec.pctDepth),
+    },
   };
 }
 
-export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
+/** The report of the union of the slices of one search, with its counterexample replayed. */
+export function explore_report(spec: ExploreSpec, slices: readonly SliceReport[]): ExploreReport {
+  const s = slices_summary(explore_header(spec), slices);
+  // Replay the shrunk schedule strictly, recording, exactly as `kqsim replay` will.
+  const violations = s.violations.map((v): Counterexample => {
+    const shrunk = run_scenario({ ...base_of(spec), schedule: v.shrunkSchedule });
+    return { ...v, shrunkSchedule: shrunk.schedule, shrunk };
+  });
+  return { ...s, violations };
+}
+
+/** Run a search, or one slice of it (a shard), in this thread. */
+export async function explore(spec: ExploreSpec, slice: Slice = WHOLE): Promise<ExploreReport & { readonly slice: SliceReport }> {
   const planned = spec.strategy === 'exhaustive' ? undefined : (spec.runs ?? DEFAULT_RUNS);
-  const report = await explore_slice(spec, WHOLE, {
+  const report = await explore_slice(spec, slice, {
     stopped: () => spec.stop?.() ?? false,
     lastNeeded: () => Number.POSITIVE_INFINITY,
     progress: (p) => spec.onProgress?.({ ...p, planned }),
     pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
   });
-  return explore_report(spec, [report]);
+  return { ...explore_report(spec, [report]), slice: report };
 }

@@ -29,5 +29,6 @@ export function indexed_plan(runs: number, slice: Slice, chooserOf: (index: numb
     },
     takeCut: () => false,
     fraction: () => undefined,
+    chunksSeen: () => chunks,
   };
 }

@@ -4,7 +4,7 @@
  * order an unsplit search runs them. The explorer (explorer.ts) asks for the next planned
  * execution, runs it through run_scenario, and tells the plan what happened.
  *
- *   Plan                next() -> Planned | undefined; takeCut(); fraction()
+ *   Plan                next() -> Planned | undefined; takeCut(); fraction(); chunksSeen()
  *   Planned             the chunk an execution belongs to, whether this slice counts it,
  *                       and the Execution
  *   Execution           the chooser (and optional step observer) for one run, and
@@ -44,6 +44,8 @@ export interface Plan {
   takeCut(): boolean;
   /** How much of the whole search is behind this slice, from 0 to 1, when it can tell (exhaustive). */
   fraction(): number | undefined;
+  /** How many chunks of the whole search it has seen (every one, once next() has returned undefined). */
+  chunksSeen(): number;
 }
 
 /** Who acts if this option is taken: a thread, or a device raising its line. */
