@@ -5,9 +5,11 @@
  *   UsageError                 bad input on the command line
  *   platform_arg, seed_arg     --platform, --seed
  *   count_arg(flag, text, min) a whole number of at least min
+ *   isolation_options(cmd)     --watchdog-s and --max-memory-mb, and isolation_arg to read them
  *   emit(text, out)            to --out or stdout, never losing output
  */
 import { writeFileSync } from 'node:fs';
+import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { PLATFORMS, type Platform, platform_get } from '../../src/machine/platform.ts';
 
 /** Bad input: reported as one line, exit 2. */
@@ -46,4 +48,21 @@ export function emit(text: string, out: string | undefined): void {
   } catch (e) {
     throw new UsageError(`cannot write --out '${out}': ${(e as Error).message}`);
   }
+}
+
+export const WATCHDOG_S = 10;
+export const MEMORY_MB = 2048;
+
+/** Add the options of commands that run scenario code in a worker under a watchdog. */
+export function isolation_options<A extends unknown[], O extends OptionValues>(c: Command<A, O>) {
+  return c
+    .option('--watchdog-s <s>', `stop a scenario that takes no step for this many seconds (default ${WATCHDOG_S})`)
+    .option('--max-memory-mb <mb>', `stop a scenario whose heap goes past this many MB (default ${MEMORY_MB})`);
+}
+
+export function isolation_arg(o: { watchdogS?: string; maxMemoryMb?: string }): { watchdog_s: number; memory_mb: number } {
+  return {
+    watchdog_s: count_arg('--watchdog-s', o.watchdogS, 1) ?? WATCHDOG_S,
+    memory_mb: count_arg('--max-memory-mb', o.maxMemoryMb, 16) ?? MEMORY_MB,
+  };
 }

@@ -18,6 +18,9 @@
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { BuildError } from '../../src/builds.ts';
+import { SliceError } from '../explore/slice.ts';
+import { MergeError } from '../explore/summary.ts';
+import { IsolationError } from '../run/isolate.ts';
 import { RunInputError } from '../run/runner.ts';
 import { ScheduleError } from '../run/schedule.ts';
 import { KQSIM_VERSION } from '../run/version.ts';
@@ -30,7 +33,7 @@ import { register_explore } from './explore.ts';
 import { register_list } from './list.ts';
 import { register_run } from './run.ts';
 
-const INPUT_ERRORS = [UsageError, BuildError, ScenarioError, ScheduleError, RunInputError];
+const INPUT_ERRORS = [UsageError, BuildError, ScenarioError, ScheduleError, RunInputError, IsolationError, SliceError, MergeError];
 
 function program(): Command {
   const prog = new Command()

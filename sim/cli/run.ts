@@ -1,18 +1,20 @@
 /*
  * `kqsim run <scenario>` and `kqsim replay <scenario> --schedule S`: one execution, narrated
- * (or as JSON lines, Perfetto, HTML, a JSON summary, or a teaching dialogue).
+ * (or as JSON lines, Perfetto, HTML, a JSON summary, or a teaching dialogue). The scenario
+ * runs in a worker thread under the watchdog (sim/run/run_task.ts); Ctrl-C stops it (130).
  *
  *   register_run(prog)   add both commands
  */
 import { type Command, Option } from '@commander-js/extra-typings';
 import { type Build, build_parse } from '../../src/builds.ts';
-import { type RunResult, run_scenario } from '../run/runner.ts';
+import { run_isolated } from '../run/run_task.ts';
+import type { RunResult } from '../run/runner.ts';
 import { scenario_load } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { jsonl_run } from '../view/jsonl.ts';
 import { narrate_run } from '../view/narrate.ts';
 import { perfetto_run } from '../view/perfetto.ts';
-import { emit, platform_arg, seed_arg, UsageError } from './args.ts';
+import { emit, isolation_arg, isolation_options, platform_arg, seed_arg, UsageError } from './args.ts';
 import { teach_run } from './teach.ts';
 
 function exit_code(r: RunResult): number {
@@ -29,6 +31,8 @@ interface RunFlags {
   verbose?: boolean;
   json?: boolean;
   teach?: boolean;
+  watchdogS?: string;
+  maxMemoryMb?: string;
 }
 
 async function cmd_run(ref: string, o: RunFlags): Promise<number> {
@@ -38,16 +42,24 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
   const seed = seed_arg(o.seed);
   if (o.teach && (o.format !== 'text' || o.json))
     throw new UsageError('--teach is a terminal dialogue: use it with --format text and without --json');
+  const limits = isolation_arg(o);
   const scenario = await scenario_load(ref);
-  const r = run_scenario({
-    scenario,
-    build,
-    platform,
-    ...(seed !== undefined ? { seed } : {}),
-    ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
-    // The HTML state pane and the Perfetto kq_count counters read `state` snapshots.
-    ...(o.format === 'html' || o.format === 'perfetto' ? { snapshots: true } : {}),
-  });
+  const { result: r, stoppedAt } = await run_isolated(
+    {
+      scenario: scenario.file,
+      build: build.name,
+      platform: platform.name,
+      ...(seed !== undefined ? { seed } : {}),
+      ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
+      // The HTML state pane and the Perfetto kq_count counters read `state` snapshots.
+      ...(o.format === 'html' || o.format === 'perfetto' ? { snapshots: true } : {}),
+    },
+    { ...limits, scenario: scenario.name },
+  );
+  if (!r) {
+    process.stderr.write(`kqsim: interrupted at ${stoppedAt}: nothing to show of a run that did not end\n`);
+    return 130;
+  }
   if (o.teach) {
     await teach_run(r, scenario.description, process.stdin, process.stdout);
   } else if (o.json) {
@@ -67,7 +79,7 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
 
 export function register_run(prog: Command): void {
   const runOptions = (c: Command<[string]>) =>
-    c
+    isolation_options(c)
       .option('--build <build>', 'kernel build', 'netbsd-2.0')
       .option('--platform <platform>', 'platform (port)', 'i386')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl', 'perfetto', 'html']).default('text'))

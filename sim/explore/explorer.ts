@@ -90,6 +90,8 @@ export interface SliceControl {
   progress?(p: ExploreProgress): void;
   /** With every kernel booted, before its processes run. */
   boot?(k: Kernel): void;
+  /** As soon as a counted execution fails in that chunk (before it is shrunk). */
+  failed?(chunk: number): void;
   /** Awaited every few executions, to let the event loop run. */
   pause?(): Promise<void>;
 }
@@ -166,8 +168,8 @@ class ChunkAcc {
   }
 }
 
-function failure_record(spec: ExploreSpec, r: RunResult, offset: number): ChunkFailure {
-  const shrunk = spec.shrink === false ? r : shrink({ ...base_of(spec), record: false }, r).result;
+function failure_record(spec: ExploreSpec, base: BaseSpec, r: RunResult, offset: number): ChunkFailure {
+  const shrunk = spec.shrink === false ? r : shrink(base, r).result;
   return {
     invariant: failure_of(r.outcome),
     message: outcome_message(r.outcome),
@@ -181,7 +183,8 @@ function failure_record(spec: ExploreSpec, r: RunResult, offset: number): ChunkF
 export async function explore_slice(spec: ExploreSpec, slice: Slice, control: SliceControl): Promise<SliceReport> {
   const plan = make_plan(spec, slice);
   const cap = spec.strategy === 'exhaustive' ? (spec.runs ?? EXHAUSTIVE_RUNS_MAX) : Number.POSITIVE_INFINITY;
-  const base = base_of(spec);
+  // Shrinking runs under the same watch (heartbeats) as the search.
+  const quiet: BaseSpec = { ...base_of(spec), record: false, ...(control.boot ? { boot: control.boot } : {}) };
   const chunks: ChunkResult[] = [];
   let acc: ChunkAcc | null = null;
   let chunk = -1;
@@ -220,8 +223,7 @@ export async function explore_slice(spec: ExploreSpec, slice: Slice, control: Sl
     }
     const into: ChunkAcc | null = acc;
     const r = run_scenario({
-      ...base,
-      record: false,
+      ...quiet,
       fingerprint: true,
       chooser: p.execution.chooser,
       ...(p.execution.observer ? { observer: p.execution.observer } : {}),
@@ -243,7 +245,10 @@ export async function explore_slice(spec: ExploreSpec, slice: Slice, control: Sl
     control.progress?.({ executions, pruned, planned: undefined, fraction: plan.fraction() });
     if (kept && r.outcome.kind !== 'done') {
       // Nothing after this chunk matters to the merged result: an unsplit search stops here.
-      if (into) into.failure = failure_record(spec, r, into.executions);
+      if (into) {
+        control.failed?.(into.chunk);
+        into.failure = failure_record(spec, quiet, r, into.executions);
+      }
       break;
     }
   }

@@ -184,6 +184,14 @@ export interface StepObserver {
   touch(kind: string, id: string | number): void;
 }
 
+/**
+ * Told before every step who is about to run it (a watchdog outside the thread running the
+ * machine reads it, to name what hung). Null in ordinary runs.
+ */
+export interface Heartbeat {
+  beat(m: Machine): void;
+}
+
 export interface MachineLimits {
   readonly steps_max: number;
   readonly ticks_max: number;
@@ -211,6 +219,8 @@ export class Machine implements TraceClock {
   readonly timers: (() => number | undefined)[] = [];
   /** Set by sim/explore for partial-order reduction; null in ordinary runs. */
   observer: StepObserver | null = null;
+  /** Set by sim/ when scenario code runs under a watchdog. */
+  heartbeat: Heartbeat | null = null;
 
   private readonly frames: Frame[] = [];
   private readonly runq: Thread[] = [];
@@ -383,6 +393,7 @@ export class Machine implements TraceClock {
       if (frame) {
         this.observer?.boundary(this);
         if (frame.at !== 'start' && this.chooseAtPoint(frame.at, frame.cont, null)) continue;
+        this.heartbeat?.beat(this);
         this.resumeFrame(frame);
         continue;
       }
@@ -390,6 +401,7 @@ export class Machine implements TraceClock {
       if (t) {
         this.observer?.boundary(this);
         if (this.chooseAtPoint(t.at, t.cont, t)) continue;
+        this.heartbeat?.beat(this);
         this.resumeThread(t);
         continue;
       }
