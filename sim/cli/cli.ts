@@ -11,6 +11,7 @@
  *   kqsim diff <scenario> --build A --vs B   two builds on one schedule (sim/cli/diff.ts)
  *   kqsim demo                      the guided tour that `npm start` runs (sim/cli/demo.ts)
  *   kqsim explore <scenario> [...]  many interleavings; a shrunk counterexample (explore.ts)
+ *   kqsim merge a.json b.json ...   the shards of one search -> the unsplit summary (merge.ts)
  *
  * Exit codes: 0 every expectation and invariant held; 1 a violation, panic or deadlock
  * (the output carries the replayable schedule); 2 bad input or configuration, as one line
@@ -31,6 +32,7 @@ import { register_demo } from './demo.ts';
 import { register_diff } from './diff.ts';
 import { register_explore } from './explore.ts';
 import { register_list } from './list.ts';
+import { register_merge } from './merge.ts';
 import { register_run } from './run.ts';
 
 const INPUT_ERRORS = [UsageError, BuildError, ScenarioError, ScheduleError, RunInputError, IsolationError, SliceError, MergeError];
@@ -49,6 +51,7 @@ function program(): Command {
   register_compare(p);
   register_diff(p);
   register_explore(p);
+  register_merge(p);
   register_demo(p);
   return p;
 }

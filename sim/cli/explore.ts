@@ -1,7 +1,9 @@
 /*
  * `kqsim explore <scenario>`: run a scenario under many interleavings with a strategy and
  * report what was covered, or the first counterexample, shrunk, with its replay command and
- * a narrated trace of just the shrunk run (byte for byte what `kqsim replay` prints).
+ * a narrated trace of just the shrunk run (byte for byte what `kqsim replay` prints). The
+ * executions run in worker threads (--workers, default every core) under the watchdog;
+ * --shard i/n runs one shard of the search, whose --json summary `kqsim merge` combines.
  *
  *   register_explore(prog)   add the command
  *
@@ -9,14 +11,18 @@
  * checked"); 1 a counterexample; 2 bad input; 130 stopped by Ctrl-C (what was covered is
  * printed).
  */
+import { availableParallelism } from 'node:os';
 import { type Command, Option } from '@commander-js/extra-typings';
 import { build_parse } from '../../src/builds.ts';
-import { type ExploreReport, explore } from '../explore/explorer.ts';
+import { type ExploreReport, type ExploreSpec, explore_header } from '../explore/explorer.ts';
 import { schedule_choices } from '../explore/replay.ts';
+import { slice_label, slice_parse, WHOLE } from '../explore/slice.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
+import { shard_json, summary_json } from '../explore/summary.ts';
+import { explore_workers } from '../explore/workers.ts';
 import { scenario_load } from '../scenario.ts';
 import { narrate_run } from '../view/narrate.ts';
-import { count_arg, platform_arg, seed_arg } from './args.ts';
+import { count_arg, isolation_arg, isolation_options, platform_arg, seed_arg } from './args.ts';
 import { progress_reporter } from './progress.ts';
 
 interface ExploreFlags {
@@ -30,30 +36,10 @@ interface ExploreFlags {
   pctDepth?: string;
   reduce: boolean;
   json?: boolean;
-}
-
-function summary_json(r: ExploreReport): string {
-  return `${JSON.stringify({
-    scenario: r.scenario,
-    build: r.build,
-    platform: r.platform,
-    strategy: r.strategy,
-    seed: r.seed,
-    executions: r.executions,
-    distinctTraces: r.distinctTraces,
-    pruned: r.pruned,
-    complete: r.complete,
-    interrupted: r.interrupted,
-    ...r.collected,
-    violations: r.violations.map((v) => ({
-      invariant: v.invariant,
-      message: v.message,
-      step: v.step,
-      execution: v.execution,
-      schedule: v.schedule,
-      shrunkSchedule: v.shrunkSchedule,
-    })),
-  })}\n`;
+  workers?: string;
+  shard?: string;
+  watchdogS?: string;
+  maxMemoryMb?: string;
 }
 
 function covered(r: ExploreReport): string {
@@ -69,33 +55,34 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   const depth = count_arg('--depth', o.depth, 0);
   const maxPreemptions = count_arg('--max-preemptions', o.maxPreemptions, 0);
   const pctDepth = count_arg('--pct-depth', o.pctDepth, 1);
+  const workers = count_arg('--workers', o.workers, 1) ?? availableParallelism();
+  const shard = o.shard !== undefined ? slice_parse(o.shard) : WHOLE;
+  const limits = isolation_arg(o);
   const scenario = await scenario_load(ref);
 
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
+  const spec: ExploreSpec = {
+    scenario,
+    build,
+    platform,
+    strategy,
+    seed,
+    ...(strategy === 'exhaustive' && !o.reduce ? { reduce: false } : {}),
+    ...(runs !== undefined ? { runs } : {}),
+    ...(depth !== undefined ? { depth } : {}),
+    ...(maxPreemptions !== undefined ? { maxPreemptions } : {}),
+    ...(pctDepth !== undefined ? { pctDepth } : {}),
   };
-  process.on('SIGINT', onSigint);
   const progress = progress_reporter(process.stderr);
   let r: ExploreReport;
   try {
-    r = await explore({
-      scenario,
-      build,
-      platform,
-      strategy,
-      seed,
-      reduce: o.reduce,
-      ...(runs !== undefined ? { runs } : {}),
-      ...(depth !== undefined ? { depth } : {}),
-      ...(maxPreemptions !== undefined ? { maxPreemptions } : {}),
-      ...(pctDepth !== undefined ? { pctDepth } : {}),
-      onProgress: (p) => progress.update(p),
-      stop: () => interrupted,
-    });
+    const done = await explore_workers(spec, shard, { ...limits, workers, onProgress: (p) => progress.update(p) });
+    r = done.report;
+    if (o.json && o.shard !== undefined) {
+      process.stdout.write(shard_json(r, explore_header(spec), shard, done.slice));
+      return exit_code(r);
+    }
   } finally {
     progress.finish();
-    process.off('SIGINT', onSigint);
   }
 
   if (o.json) {
@@ -105,7 +92,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
       .filter((x) => x)
       .join(', ');
     const lines = [
-      `kqsim explore: scenario ${r.scenario} on build ${r.build}, platform ${r.platform}, strategy ${r.strategy}${strategy === 'exhaustive' ? (o.reduce ? ' with partial-order reduction' : ' without reduction') : ` from seed ${seed}`}${bounds ? ` (${bounds})` : ''}`,
+      `kqsim explore: scenario ${r.scenario} on build ${r.build}, platform ${r.platform}, strategy ${r.strategy}${strategy === 'exhaustive' ? (o.reduce ? ' with partial-order reduction' : ' without reduction') : ` from seed ${seed}`}${bounds ? ` (${bounds})` : ''}${o.shard !== undefined ? `, shard ${slice_label(shard)}` : ''}, ${workers} worker(s)`,
     ];
     const v = r.violations[0];
     if (v) {
@@ -128,12 +115,16 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
     else lines.push(`${r.executions} executions checked (${covered(r)}): every expectation and invariant held`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
+  return exit_code(r);
+}
+
+function exit_code(r: ExploreReport): number {
   if (r.violations.length > 0) return 1;
   return r.interrupted ? 130 : 0;
 }
 
 export function register_explore(prog: Command): void {
-  prog
+  const cmd = prog
     .command('explore')
     .description('run a scenario under many interleavings; report a shrunk counterexample if one fails')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
@@ -147,7 +138,9 @@ export function register_explore(prog: Command): void {
     .option('--pct-depth <d>', 'pct: the bug depth targeted (d-1 priority change points, default 3)')
     .option('--no-reduce', 'exhaustive: turn partial-order reduction off')
     .option('--json', 'print one JSON summary object instead of text')
-    .action(async (ref, o) => {
-      process.exitCode = await cmd_explore(ref, o as ExploreFlags);
-    });
+    .option('--workers <n>', 'worker threads to run executions in (default: the available cores); the results do not depend on it')
+    .option('--shard <i/n>', 'run shard i of n of the search (1-based); `kqsim merge` combines the --json summaries');
+  isolation_options(cmd).action(async (ref, o) => {
+    process.exitCode = await cmd_explore(ref, o as ExploreFlags);
+  });
 }

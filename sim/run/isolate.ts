@@ -57,7 +57,7 @@ export interface Isolated<R> {
 }
 
 const POLL_MS = 100;
-const GRACE_MS = 700;
+const GRACE_MS = 300;
 
 const CLASSES: Record<string, new (message: string) => Error> = { RunInputError, ScheduleError, ScenarioError, BuildError };
 
@@ -100,12 +100,13 @@ export async function isolate<T extends object, R>(tasks: readonly T[], opts: Is
     setTimeout(() => stopAll(undefined), GRACE_MS).unref();
   };
   process.on('SIGINT', onSigint);
-  const last = blocks.map((b) => ({ beats: b.beats(), at: Date.now() }));
+  const last = blocks.map(() => ({ beats: 0, at: Date.now() }));
   const timer = setInterval(() => {
     const now = Date.now();
     blocks.forEach((b, i) => {
       const l = last[i] as { beats: number; at: number };
-      if (done[i]) return;
+      // A worker is watched from its first beat: starting a thread is kqsim's, not the scenario's.
+      if (done[i] || b.beats() === 0) return;
       if (b.beats() !== l.beats) {
         l.beats = b.beats();
         l.at = now;
