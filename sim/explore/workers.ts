@@ -18,24 +18,15 @@ import { type IsolateOptions, isolate, type TaskError, task_error_of } from '../
 import { scenario_load } from '../scenario.ts';
 import { type ExploreProgress, type ExploreReport, type ExploreSpec, explore_report, explore_slice } from './explorer.ts';
 import { type Slice, slice_within } from './slice.ts';
-import type { StrategyName } from './strategy.ts';
 import type { SliceReport } from './summary.ts';
 
-/** A slice to run, as data a worker can receive. */
-interface SliceTask {
+/** A slice to run, as data a worker can receive: the spec's options, the rest by name. */
+type SliceTask = Omit<ExploreSpec, 'scenario' | 'build' | 'platform' | 'onProgress' | 'stop'> & {
   readonly scenario: string;
   readonly build: string;
   readonly platform: string;
-  readonly strategy: StrategyName;
-  readonly runs?: number;
-  readonly seed?: number;
-  readonly depth?: number;
-  readonly maxPreemptions?: number;
-  readonly reduce?: boolean;
-  readonly pctDepth?: number;
-  readonly shrink?: boolean;
   readonly slice: Slice;
-}
+};
 
 export interface WorkerOptions extends Pick<IsolateOptions, 'watchdog_s' | 'memory_mb'> {
   readonly workers: number;
