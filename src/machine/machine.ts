@@ -26,6 +26,8 @@
  *   Machine.stop(outcome)    end the run from a hook (a violation) or from kernel code
  *   Machine.touch(kind, id)  kernel code names a shared object its step reads or writes, for
  *                            the partial-order reduction of sim/explore (a no-op otherwise)
+ *   Machine.heartbeat        told before every step who takes it (a watchdog's view)
+ *   ControlFlow              the stackless base of KernelPanic, RunStopped, LwpExit, ...
  */
 import type { TraceBus, TraceClock } from '../trace.ts';
 import type { ChoiceOption, Chooser } from './chooser.ts';
