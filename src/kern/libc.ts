@@ -71,13 +71,15 @@ export class Libc {
 
   /* ---- the syscall boundary ---- */
 
-  private *syscall(name: string, args: string, body: () => KGen<Outcome>): Generator<Yield, SysResult, void> {
+  /** `args` may be a function, for arguments that cost something to describe (built only when traced). */
+  private *syscall(name: string, args: string | (() => string), body: () => KGen<Outcome>): Generator<Yield, SysResult, void> {
     const k = this.k;
     const t = this.lwp.thread;
     for (;;) {
       yield `user:${name}`;
       t.userMode = false;
-      k.bus.emit('syscall', { pid: this.pid, name, args });
+      if (k.bus.wants('syscall')) k.bus.emit('syscall', { pid: this.pid, name, args: typeof args === 'string' ? args : args() });
+      else k.bus.pass('syscall');
       const o = yield* body();
       // userret: deliver what was posted while we were in the kernel.
       for (let sig = CURSIG(this.proc); sig !== 0; sig = CURSIG(this.proc)) yield* postsig(k, sig);
@@ -91,13 +93,15 @@ export class Libc {
         fds: o.fds ?? [],
         data: o.data ?? '',
       };
-      k.bus.emit('sysret', {
-        pid: this.pid,
-        name,
-        ret: r.ret,
-        errno: r.error,
-        ...(o.events ? { events: o.events.map(kevent_out) } : {}),
-      });
+      if (k.bus.wants('sysret')) {
+        k.bus.emit('sysret', {
+          pid: this.pid,
+          name,
+          ret: r.ret,
+          errno: r.error,
+          ...(o.events ? { events: o.events.map(kevent_out) } : {}),
+        });
+      } else k.bus.pass('sysret');
       return r;
     }
   }
@@ -113,7 +117,8 @@ export class Libc {
   /** kevent(2). `timeout` null (or omitted) waits forever; {sec: 0, nsec: 0} polls. */
   *kevent(kq: number, changes: readonly Kevent[], nevents: number, timeout: Timespec | null = null): Generator<Yield, SysResult, void> {
     const { k } = this;
-    const args = `kq ${kq}, ${changes.length} change(s)${changes.map((c) => ` [${c.ident} ${filter_name(c.filter)} ${flags_name(c.flags)}]`).join('')}, nevents ${nevents}, timeout ${timeout ? `${timeout.sec}s ${timeout.nsec}ns` : 'none'}`;
+    const args = () =>
+      `kq ${kq}, ${changes.length} change(s)${changes.map((c) => ` [${c.ident} ${filter_name(c.filter)} ${flags_name(c.flags)}]`).join('')}, nevents ${nevents}, timeout ${timeout ? `${timeout.sec}s ${timeout.nsec}ns` : 'none'}`;
     return yield* this.syscall('kevent', args, function* () {
       const out: Kevent[] = [];
       const r = yield* sys_kevent(k, kq, changes, nevents, timeout, out);
