@@ -36,7 +36,7 @@ const noLostTickle: Invariant = {
   watch: (k) => ({
     afterStep() {
       if (!k.m.isIdle()) return null;
-      for (const kq of k.kqueue_pool.items()) {
+      for (const kq of k.kqueue_pool.live) {
         if ((kq.kq_state & KQ_TICKLED) === 0) continue;
         const sleeper = k.sleepq.find((l) => l.l_wchan === kq);
         if (sleeper) return `${sleeper.thread.name} sleeps in kevent on tickled kq ${kq.kq_serial} and the cpu is idle`;
