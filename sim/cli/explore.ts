@@ -13,20 +13,20 @@
  */
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from '@commander-js/extra-typings';
-import { build_parse } from '../../src/builds.ts';
 import { type ExploreReport, type ExploreSpec, explore_header } from '../explore/explorer.ts';
 import { schedule_choices } from '../explore/replay.ts';
 import { slice_label, slice_parse, WHOLE } from '../explore/slice.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
 import { shard_json, summary_json } from '../explore/summary.ts';
 import { explore_workers } from '../explore/workers.ts';
-import { scenario_load } from '../scenario.ts';
+import { scenario_build, scenario_load } from '../scenario.ts';
 import { narrate_run } from '../view/narrate.ts';
-import { count_arg, isolation_arg, isolation_options, platform_arg, seed_arg } from './args.ts';
+import { safe_lines } from '../view/safe_text.ts';
+import { command_help, count_arg, EXIT, isolation_arg, isolation_options, platform_arg, refuse_together, seed_arg } from './args.ts';
 import { progress_reporter } from './progress.ts';
 
 interface ExploreFlags {
-  build: string;
+  build?: string;
   platform: string;
   strategy: string;
   runs?: string;
@@ -47,7 +47,6 @@ function covered(r: ExploreReport): string {
 }
 
 async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
-  const build = build_parse(o.build);
   const platform = platform_arg(o.platform);
   const strategy = o.strategy as StrategyName;
   const seed = seed_arg(o.seed) ?? 0;
@@ -59,6 +58,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   const shard = o.shard !== undefined ? slice_parse(o.shard) : WHOLE;
   const limits = isolation_arg(o);
   const scenario = await scenario_load(ref);
+  const build = scenario_build(scenario, o.build);
 
   const spec: ExploreSpec = {
     scenario,
@@ -92,7 +92,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
       .filter((x) => x)
       .join(', ');
     const lines = [
-      `kqsim explore: scenario ${r.scenario} on build ${r.build}, platform ${r.platform}, strategy ${r.strategy}${strategy === 'exhaustive' ? (o.reduce ? ' with partial-order reduction' : ' without reduction') : ` from seed ${seed}`}${bounds ? ` (${bounds})` : ''}${o.shard !== undefined ? `, shard ${slice_label(shard)}` : ''}, ${workers} worker(s)`,
+      `kqsim explore: scenario ${r.scenario} on build ${r.build}, platform ${r.platform}, strategy ${r.strategy}${strategy === 'exhaustive' ? (o.reduce ? ' with partial-order reduction' : ' without reduction') : ` from seed ${seed}`}${bounds ? ` (${bounds})` : ''}${o.shard !== undefined ? `, shard ${slice_label(shard)}` : ''}`,
     ];
     const v = r.violations[0];
     if (v) {
@@ -105,7 +105,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
         '',
         'the shrunk run:',
       );
-      process.stdout.write(`${lines.join('\n')}\n${narrate_run(v.shrunk, scenario.description)}`);
+      process.stdout.write(`${safe_lines(lines)}${narrate_run(v.shrunk, scenario.description)}`);
       return 1;
     }
     if (r.interrupted) lines.push(`interrupted after ${r.executions} execution(s) (${covered(r)}): no violation in what was covered`);
@@ -113,7 +113,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
     else if (strategy === 'exhaustive')
       lines.push(`${r.executions} interleavings checked (${covered(r)}), not all: the search was bounded; every expectation and invariant held`);
     else lines.push(`${r.executions} executions checked (${covered(r)}): every expectation and invariant held`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(safe_lines(lines));
   }
   return exit_code(r);
 }
@@ -128,11 +128,11 @@ export function register_explore(prog: Command): void {
     .command('explore')
     .description('run a scenario under many interleavings; report a shrunk counterexample if one fails')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
-    .option('--build <build>', 'kernel build', 'netbsd-2.0')
+    .option('--build <build>', "kernel build (default: the scenario's own build, else netbsd-2.0)")
     .option('--platform <platform>', 'platform (port)', 'i386')
     .addOption(new Option('--strategy <strategy>', 'exploration strategy').choices(STRATEGY_NAMES).default('random'))
     .option('--runs <n>', 'random, pct: executions to run (default 10000); exhaustive: a cap (default 100000)')
-    .option('--seed <n>', 'random, pct: the seed (default 0)')
+    .option('--seed <n>', 'random, pct: the seed (0 to 4294967295, default 0)')
     .option('--depth <d>', 'exhaustive: branch at no more than the first d choice points of an execution')
     .option('--max-preemptions <k>', 'exhaustive: at most k non-default choices (preemptions, interrupts) per execution')
     .option('--pct-depth <d>', 'pct: the bug depth targeted (d-1 priority change points, default 3)')
@@ -142,5 +142,22 @@ export function register_explore(prog: Command): void {
     .option('--shard <i/n>', 'run shard i of n of the search (1-based); `kqsim merge` combines the --json summaries');
   isolation_options(cmd).action(async (ref, o) => {
     process.exitCode = await cmd_explore(ref, o as ExploreFlags);
+  });
+  refuse_together(cmd, [
+    ['--seed', '--strategy=exhaustive', 'the exhaustive search takes no random decisions'],
+    ['--depth', '--strategy=random|pct', '--depth bounds the exhaustive search'],
+    ['--max-preemptions', '--strategy=random|pct', '--max-preemptions bounds the exhaustive search'],
+    ['--no-reduce', '--strategy=random|pct', 'partial-order reduction is part of the exhaustive search'],
+    ['--pct-depth', '--strategy=random|exhaustive', '--pct-depth is the bug depth PCT aims at'],
+  ]);
+  command_help(cmd, {
+    examples: [
+      ['kqsim explore nic-softnet --strategy exhaustive', 'every interleaving, with partial-order reduction'],
+      ['kqsim explore nic-softnet --build netbsd-2.0+mutant-lost-wakeup --strategy pct --seed 1', 'PCT finds the lost wakeup: exit 1, shrunk'],
+      ['kqsim explore pipe-read --strategy exhaustive --max-preemptions 2', 'a bounded search'],
+      ['kqsim explore nic-softnet --runs 500 --json', 'a random walk, as one JSON object'],
+      ['kqsim explore nic-softnet --runs 20000 --shard 1/4 --json', 'one shard of four; kqsim merge combines their summaries'],
+    ],
+    exits: { 0: `${EXIT.ok} in every execution`, 1: `a counterexample: ${EXIT.found}`, 2: EXIT.input, 130: EXIT.interrupted },
   });
 }

@@ -10,6 +10,8 @@
  *   shards_merge(files)              several shard JSON texts -> the unsplit summary
  *   MergeError                       they do not make one search (exit 2)
  */
+
+import { safe_json } from '../view/safe_text.ts';
 import type { ChunkResult } from './chunk.ts';
 import { chunks_merge } from './chunk.ts';
 import type { Slice } from './slice.ts';
@@ -114,7 +116,7 @@ function summary_object(s: ExploreSummary): Record<string, unknown> {
 }
 
 export function summary_json(s: ExploreSummary): string {
-  return `${JSON.stringify(summary_object(s))}\n`;
+  return `${safe_json(summary_object(s))}\n`;
 }
 
 interface ShardBlock {
@@ -136,7 +138,7 @@ export function shard_json(s: ExploreSummary, h: ExploreHeader, slice: Slice, r:
     capped: r.capped,
     chunks: r.chunks,
   };
-  return `${JSON.stringify({ ...summary_object(s), shard })}\n`;
+  return `${safe_json({ ...summary_object(s), shard })}\n`;
 }
 
 export class MergeError extends Error {
