@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
 import { shards_merge, summary_json } from '../explore/summary.ts';
-import { emit, UsageError } from './args.ts';
+import { command_help, EXIT, emit, UsageError } from './args.ts';
 
 function read(file: string): { file: string; text: string } {
   try {
@@ -20,7 +20,7 @@ function read(file: string): { file: string; text: string } {
 }
 
 export function register_merge(prog: Command): void {
-  prog
+  const cmd = prog
     .command('merge')
     .description('merge the --json summaries of the shards of one search into the unsplit summary')
     .argument('<files...>', 'one JSON summary per shard (kqsim explore ... --shard i/n --json)')
@@ -30,4 +30,14 @@ export function register_merge(prog: Command): void {
       emit(summary_json(s), o.out);
       process.exitCode = s.violations.length > 0 ? 1 : 0;
     });
+  command_help(cmd, {
+    examples: [
+      ['kqsim merge shard-1.json shard-2.json shard-3.json shard-4.json', 'the summary of the whole search (kqsim explore ... --shard i/4 --json)'],
+    ],
+    exits: {
+      0: `${EXIT.ok} in every execution`,
+      1: `a counterexample: ${EXIT.found}`,
+      2: `${EXIT.input}, or files that are not every shard of one search`,
+    },
+  });
 }
