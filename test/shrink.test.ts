@@ -26,6 +26,12 @@ const MUTANTS: readonly (readonly [build: string, scenario: string])[] = [
   ['netbsd-4.0+ktickle-v2+mutant-tickle-no-wakeup', 'ktickle-idle'],
   ['netbsd-4.0+ktickle-v2+mutant-tickle-sticky', 'ktickle-idle'],
   ['netbsd-4.0+ktickle-v1', 'ktickle-race'],
+  ['linux-kevent+mutant-wakeup-all', 'linux-kevent-herd'],
+  ['linux-kevent+mutant-oneshot-kept', 'linux-kevent-basic'],
+  ['linux-kevent+mutant-no-last-check', 'linux-kevent-basic'],
+  ['linux-kevent+mutant-remove-stays-ready', 'linux-kevent-basic'],
+  ['linux-kevent+mutant-ring-skipped', 'linux-kevent-ring'],
+  ['dillon-2000+mutant-copy-whole-event', 'dillon-basic'],
 ];
 
 async function spec(build: string, scenario: string, strategy: StrategyName): Promise<ExploreSpec> {
@@ -35,7 +41,11 @@ async function spec(build: string, scenario: string, strategy: StrategyName): Pr
 describe('shrunk counterexamples', () => {
   it('should cover every mutant build', () => {
     const mutants = BUILDS.filter((b) => b.includes('mutant'));
-    for (const m of mutants) expect(MUTANTS.some(([b]) => m === b || m.endsWith(b.slice(b.indexOf('+'))))).toBe(true);
+    for (const m of mutants)
+      expect(
+        MUTANTS.some(([b]) => m === b || m.endsWith(b.slice(b.indexOf('+')))),
+        `${m} has a row in MUTANTS`,
+      ).toBe(true);
   });
 
   for (const [build, scenario] of MUTANTS) {

@@ -23,6 +23,7 @@ import { ScenarioError } from '../scenario.ts';
 import { ControlBlock, control_buffer } from './control.ts';
 import { RunInputError } from './runner.ts';
 import { ScheduleError } from './schedule.ts';
+import type { SourceLocation } from './source_location.ts';
 
 export interface IsolateOptions {
   /** The task module (its default export takes a task, with `control`, and returns a result). */
@@ -45,7 +46,7 @@ export class IsolationError extends Error {
 
 /** An error a task reports back as data (errors do not keep their class across threads). */
 export interface TaskError {
-  readonly error: { readonly name: string; readonly message: string };
+  readonly error: { readonly name: string; readonly message: string; readonly where?: SourceLocation };
 }
 
 export interface Isolated<R> {
@@ -59,11 +60,15 @@ export interface Isolated<R> {
 const POLL_MS = 100;
 const GRACE_MS = 300;
 
-const CLASSES: Record<string, new (message: string) => Error> = { RunInputError, ScheduleError, ScenarioError, BuildError };
+/** The errors that are bad input, with the place in the scenario some of them point at. */
+const CLASSES: Record<string, new (message: string, where?: SourceLocation) => Error> = { RunInputError, ScheduleError, ScenarioError, BuildError };
 
 /** Inside a worker: an error as data for the other side. */
 export function task_error_of(e: unknown): TaskError {
-  if (e instanceof Error && CLASSES[e.name]) return { error: { name: e.name, message: e.message } };
+  if (e instanceof Error && CLASSES[e.name]) {
+    const where = (e as { where?: SourceLocation }).where;
+    return { error: { name: e.name, message: e.message, ...(where ? { where } : {}) } };
+  }
   throw e;
 }
 
@@ -127,7 +132,7 @@ export async function isolate<T extends object, R>(tasks: readonly T[], opts: Is
           const r = await pool.run({ ...t, control: (blocks[i] as ControlBlock).buffer }, { signal: (aborts[i] as AbortController).signal });
           if (is_task_error(r)) {
             const Cls = CLASSES[r.error.name] ?? Error;
-            stopAll(new Cls(r.error.message));
+            stopAll(new Cls(r.error.message, r.error.where));
           } else results[i] = r as R;
         } catch (e) {
           const code = (e as { code?: string }).code;
