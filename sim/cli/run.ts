@@ -1,18 +1,20 @@
 /*
  * `kqsim run <scenario>` and `kqsim replay <scenario> --schedule S`: one execution, narrated
- * (or as JSON lines, Perfetto, HTML, a JSON summary, or a teaching dialogue).
+ * (or as JSON lines, Perfetto, HTML, a JSON summary, or a teaching dialogue). The scenario
+ * runs in a worker thread under the watchdog (sim/run/run_task.ts); Ctrl-C stops it (130).
  *
  *   register_run(prog)   add both commands
  */
 import { type Command, Option } from '@commander-js/extra-typings';
-import { type RunResult, run_scenario } from '../run/runner.ts';
+import { run_isolated } from '../run/run_task.ts';
+import type { RunResult } from '../run/runner.ts';
 import { scenario_build, scenario_load } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { jsonl_run } from '../view/jsonl.ts';
 import { narrate_run } from '../view/narrate.ts';
 import { perfetto_run } from '../view/perfetto.ts';
 import { safe_json } from '../view/safe_text.ts';
-import { type Conflict, command_help, EXIT, emit, platform_arg, refuse_together, seed_arg } from './args.ts';
+import { type Conflict, command_help, EXIT, emit, isolation_arg, isolation_options, platform_arg, refuse_together, seed_arg } from './args.ts';
 import { teach_run } from './teach.ts';
 
 function exit_code(r: RunResult): number {
@@ -29,6 +31,8 @@ interface RunFlags {
   verbose?: boolean;
   json?: boolean;
   teach?: boolean;
+  watchdogS?: string;
+  maxMemoryMb?: string;
 }
 
 async function cmd_run(ref: string, o: RunFlags): Promise<number> {
@@ -36,15 +40,23 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
   const seed = seed_arg(o.seed);
   const scenario = await scenario_load(ref);
   const build = scenario_build(scenario, o.build);
-  const r = run_scenario({
-    scenario,
-    build,
-    platform,
-    ...(seed !== undefined ? { seed } : {}),
-    ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
-    // The HTML state pane and the Perfetto kq_count counters read `state` snapshots.
-    ...(o.format === 'html' || o.format === 'perfetto' ? { snapshots: true } : {}),
-  });
+  const limits = isolation_arg(o);
+  const { result: r, stoppedAt } = await run_isolated(
+    {
+      scenario: scenario.file,
+      build: build.name,
+      platform: platform.name,
+      ...(seed !== undefined ? { seed } : {}),
+      ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
+      // The HTML state pane and the Perfetto kq_count counters read `state` snapshots.
+      ...(o.format === 'html' || o.format === 'perfetto' ? { snapshots: true } : {}),
+    },
+    { ...limits, scenario: scenario.name },
+  );
+  if (!r) {
+    process.stderr.write(`kqsim: interrupted at ${stoppedAt}: nothing to show of a run that did not end\n`);
+    return EXIT_INTERRUPTED;
+  }
   if (o.teach) {
     await teach_run(r, scenario.description, process.stdin, process.stdout);
   } else if (o.json) {
@@ -78,11 +90,12 @@ const RUN_CONFLICTS: readonly Conflict[] = [
   ...OUTPUT_CONFLICTS,
 ];
 
-const RUN_EXITS = { 0: EXIT.ok, 1: EXIT.found, 2: EXIT.input };
+const RUN_EXITS = { 0: EXIT.ok, 1: EXIT.found, 2: EXIT.input, 130: EXIT.interrupted };
+const EXIT_INTERRUPTED = 130;
 
 export function register_run(prog: Command): void {
   const runOptions = (c: Command<[string]>) =>
-    c
+    isolation_options(c)
       .option('--build <build>', "kernel build (default: the scenario's own build, else netbsd-2.0)")
       .option('--platform <platform>', 'platform (port)', 'i386')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl', 'perfetto', 'html']).default('text'))

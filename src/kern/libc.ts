@@ -7,7 +7,7 @@
  *     trap handler would, and returns (traced as `sysret`).
  * Results are plain data: ret (or -1), errno, and per-call extras (events, fds, data).
  */
-import type { KGen, Yield } from '../machine/machine.ts';
+import { ControlFlow, type KGen, type Yield } from '../machine/machine.ts';
 import type { KeventOut } from '../trace.ts';
 import { EBADF, EINTR, EINVAL, ERESTART, ESRCH, EWOULDBLOCK, errno_name } from './errno.ts';
 import { filter_name, flags_name, type Kevent } from './event_h.ts';
@@ -91,13 +91,15 @@ export class Libc {
 
   /* ---- the syscall boundary ---- */
 
-  private *syscall(name: string, args: string, body: () => KGen<Outcome>): Generator<Yield, SysResult, void> {
+  /** `args` may be a function, for arguments that cost something to describe (built only when traced). */
+  private *syscall(name: string, args: string | (() => string), body: () => KGen<Outcome>): Generator<Yield, SysResult, void> {
     const k = this.k;
     const t = this.lwp.thread;
     for (;;) {
       yield `user:${name}`;
       t.userMode = false;
-      k.bus.emit('syscall', { pid: this.pid, name, args });
+      if (k.bus.wants('syscall')) k.bus.emit('syscall', { pid: this.pid, name, args: typeof args === 'string' ? args : args() });
+      else k.bus.pass('syscall');
       const o = yield* body();
       // userret: deliver what was posted while we were in the kernel.
       for (let sig = CURSIG(this.proc); sig !== 0; sig = CURSIG(this.proc)) yield* postsig(k, sig);
@@ -111,13 +113,15 @@ export class Libc {
         fds: o.fds ?? [],
         data: o.data ?? '',
       };
-      k.bus.emit('sysret', {
-        pid: this.pid,
-        name,
-        ret: r.ret,
-        errno: r.error,
-        ...(o.events ? { events: o.events.map(kevent_out) } : o.traced ? { events: o.traced } : {}),
-      });
+      if (k.bus.wants('sysret')) {
+        k.bus.emit('sysret', {
+          pid: this.pid,
+          name,
+          ret: r.ret,
+          errno: r.error,
+          ...(o.events ? { events: o.events.map(kevent_out) } : o.traced ? { events: o.traced } : {}),
+        });
+      } else k.bus.pass('sysret');
       return r;
     }
   }
@@ -133,7 +137,8 @@ export class Libc {
   /** kevent(2). `timeout` null (or omitted) waits forever; {sec: 0, nsec: 0} polls. */
   *kevent(kq: number, changes: readonly Kevent[], nevents: number, timeout: Timespec | null = null): Generator<Yield, SysResult, void> {
     const { k } = this;
-    const args = `kq ${kq}, ${changes.length} change(s)${changes.map((c) => ` [${c.ident} ${filter_name(c.filter)} ${flags_name(c.flags)}]`).join('')}, nevents ${nevents}, timeout ${timeout ? `${timeout.sec}s ${timeout.nsec}ns` : 'none'}`;
+    const args = () =>
+      `kq ${kq}, ${changes.length} change(s)${changes.map((c) => ` [${c.ident} ${filter_name(c.filter)} ${flags_name(c.flags)}]`).join('')}, nevents ${nevents}, timeout ${timeout ? `${timeout.sec}s ${timeout.nsec}ns` : 'none'}`;
     return yield* this.syscall('kevent', args, function* () {
       const out: Kevent[] = [];
       const r = yield* sys_kevent(k, kq, changes, nevents, timeout, out);
@@ -340,6 +345,6 @@ export class Libc {
 }
 
 /** Unwinds a process whose expectation failed; the run has already been stopped. */
-export class ExpectationFailed extends Error {
+export class ExpectationFailed extends ControlFlow {
   override readonly name = 'ExpectationFailed';
 }
