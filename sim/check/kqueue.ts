@@ -83,18 +83,25 @@ const oneshotReturnedOnce: Invariant = {
 const keventReturnsKnoteOnce: Invariant = {
   name: 'kevent-returns-knote-once',
   description: 'one kevent call returns at most one event per knote',
-  watch: () => {
+  watch: (k) => {
+    // By context (what the trace stamps as ctx): the knotes its current kevent call returned.
     const returned = new Map<string, Set<string>>();
     return {
-      onEvent(ev) {
-        if (ev.kind === 'syscall' && ev.name === 'kevent') returned.set(ev.ctx, new Set());
-        if (ev.kind !== 'knote' || ev.op !== 'deliver') return null;
-        const seen = returned.get(ev.ctx) ?? new Set<string>();
-        returned.set(ev.ctx, seen);
-        const key = `${ev.kq}:${ev.kn}`;
-        if (seen.has(key)) return `one kevent call of ${ev.ctx} returned knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) of kq ${ev.kq} twice`;
-        seen.add(key);
-        return null;
+      on: {
+        syscall(ev) {
+          if (ev.name === 'kevent') returned.set(k.m.contextName(), new Set());
+          return null;
+        },
+        knote(ev) {
+          if (ev.op !== 'deliver') return null;
+          const ctx = k.m.contextName();
+          const seen = returned.get(ctx) ?? new Set<string>();
+          returned.set(ctx, seen);
+          const key = `${ev.kq}:${ev.kn}`;
+          if (seen.has(key)) return `one kevent call of ${ctx} returned knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) of kq ${ev.kq} twice`;
+          seen.add(key);
+          return null;
+        },
       },
     };
   },
