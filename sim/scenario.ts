@@ -49,6 +49,12 @@ export interface ScenarioDef {
    * after boot on builds with +kcont-knote; on other builds the trace says they are not.
    */
   readonly listeners?: readonly KernelListenerDef[];
+  /**
+   * How many clock ticks may land while the cpu is busy in one run (the bound that keeps
+   * exploration finite; time also moves whenever the cpu idles). Default 1; the CLI's
+   * `--max-ticks-per-run N` overrides it. A scenario whose premise needs a bound says so here.
+   */
+  readonly busy_ticks_max?: number;
 }
 
 export interface Scenario extends ScenarioDef {
@@ -79,6 +85,9 @@ export function defineScenario(def: ScenarioDef): ScenarioDef {
     for (const [i, ev] of (list ?? []).entries()) {
       if (!Number.isInteger(ev.at) || ev.at < 0) throw new ScenarioError(`${what} event ${i + 1}: 'at' must be a tick number >= 0`);
     }
+  }
+  if (def.busy_ticks_max !== undefined && (!Number.isInteger(def.busy_ticks_max) || def.busy_ticks_max < 0)) {
+    throw new ScenarioError("'busy_ticks_max' must be a whole number of ticks >= 0");
   }
   for (const [i, l] of (def.listeners ?? []).entries()) {
     if (typeof l?.name !== 'string' || !LISTENER_KLISTS.includes(l.klist) || !Object.hasOwn(LISTENER_IPLS, l.ipl)) {

@@ -115,7 +115,7 @@ describe('diff_builds', () => {
       a: build_parse('netbsd-2.0+mutant-lost-wakeup'),
       b: build_parse('netbsd-2.0'),
       platform: i386,
-      schedule: 'kq1:nic-softnet:0*10.1',
+      schedule: 'kq2:nic-softnet:0*10.1',
     });
     expect(d.a.outcome.kind).toBe('violation');
     expect(d.b.outcome.kind).toBe('done');
@@ -157,7 +157,7 @@ describe('kqsim diff', () => {
     expect(j.divergence.a.line).toMatch(/drop on kq 1 .*EV_ONESHOT delivered$/);
     expect(j.divergence.b).toBeNull();
     expect(j.b.outcome.kind).toBe('violation');
-    expect(j.a.schedule).toMatch(/^kq1:oneshot-clear-disable:/);
+    expect(j.a.schedule).toMatch(/^kq2:oneshot-clear-disable:/);
   });
 
   it('should reject bad input with one line on stderr and exit 2', () => {
@@ -165,10 +165,10 @@ describe('kqsim diff', () => {
       [['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-9'], /unknown build 'netbsd-9'/],
       [['diff', 'pipe-read', '--build', 'netbsd-2.0'], /required option '--vs <build>' not specified/],
       [
-        ['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--seed', '1', '--schedule', 'kq1:pipe-read:'],
+        ['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--seed', '1', '--schedule', 'kq2:pipe-read:'],
         /give --seed or --schedule, not both/,
       ],
-      [['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--schedule', 'kq1:timer:'], /schedule is for scenario 'timer'/],
+      [['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--schedule', 'kq2:timer:'], /schedule is for scenario 'timer'/],
     ];
     expectInputErrors(cases);
   });

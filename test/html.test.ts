@@ -83,7 +83,7 @@ describe('html_run', () => {
   });
 
   it('should show a thread as interrupted while a handler runs over it', async () => {
-    const side = html_side(await runNamed('nic-softnet', { snapshots: true, schedule: 'kq1:nic-softnet:1' }));
+    const side = html_side(await runNamed('nic-softnet', { snapshots: true, schedule: 'kq2:nic-softnet:1' }));
     const taken = side.positions.findIndex((p) => p.line.includes('takes the net interrupt over server[1]'));
     expect(taken).toBeGreaterThanOrEqual(0);
     const lane = (name: string) => side.lanes.find((l) => l.name === name)?.cells[taken];

@@ -53,7 +53,7 @@ describe('kcont scenarios', () => {
 
 describe('kqsim CLI with kcont builds', () => {
   it('should exit 1 on macppc and 0 on i386 for the same kcont-ipl-order schedule', () => {
-    const schedule = 'kq1:kcont-ipl-order:0*3.1.0*5.1';
+    const schedule = 'kq2:kcont-ipl-order:0*3.1.0*5.1';
     const mac = kqsim('run', 'kcont-ipl-order', '--build', 'netbsd-2.0+kcont-knote', '--platform', 'macppc', '--schedule', schedule);
     expect(mac.code).toBe(1);
     expect(mac.out).toMatch(/outcome: VIOLATION of kcont-class-order/);

@@ -63,7 +63,7 @@ const NEXT = [
   '                                                     open it in ui.perfetto.dev or chrome://tracing',
   '  npx kqsim diff oneshot-clear-disable --build netbsd-2.0 --vs netbsd-2.0+mutant-oneshot-requeue',
   '                                                     two kernel builds on one schedule: where they differ',
-  '  npx kqsim run nic-softnet --build netbsd-2.0+mutant-lost-wakeup --schedule kq1:nic-softnet:0*10.1',
+  '  npx kqsim run nic-softnet --build netbsd-2.0+mutant-lost-wakeup --schedule kq2:nic-softnet:0*10.1',
   '                                                     a broken kernel loses the wakeup',
 ];
 

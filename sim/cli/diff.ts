@@ -15,7 +15,7 @@ import { diff_builds, diff_text } from '../compare/diff.ts';
 import { scenario_load } from '../scenario.ts';
 import { html_diff } from '../view/html.ts';
 import { narrate_event } from '../view/narrate.ts';
-import { emit, platform_arg, seed_arg, UsageError } from './args.ts';
+import { emit, limits_arg, MAX_TICKS_FLAG, MAX_TICKS_HELP, platform_arg, seed_arg, UsageError } from './args.ts';
 
 interface DiffFlags {
   build: string;
@@ -26,6 +26,7 @@ interface DiffFlags {
   format: string;
   out?: string;
   json?: boolean;
+  maxTicksPerRun?: string;
 }
 
 async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
@@ -34,6 +35,7 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
   const b = build_parse(o.vs);
   const platform = platform_arg(o.platform);
   const seed = seed_arg(o.seed);
+  const limits = limits_arg(o.maxTicksPerRun);
   const scenario = await scenario_load(ref);
   const d = diff_builds({
     scenario,
@@ -42,6 +44,7 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
     platform,
     ...(seed !== undefined ? { seed } : {}),
     ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
+    ...(limits ? { limits } : {}),
     snapshots: o.format === 'html',
   });
   if (o.json) {
@@ -80,6 +83,7 @@ export function register_diff(prog: Command): void {
     .option('--schedule <schedule>', "replay A's decisions from a schedule string")
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'html']).default('text'))
     .option('--out <file>', 'write the output to a file instead of stdout')
+    .option(MAX_TICKS_FLAG, MAX_TICKS_HELP)
     .option('--json', 'print one JSON summary object')
     .action(async (ref, o) => {
       process.exitCode = await cmd_diff(ref, o as DiffFlags);

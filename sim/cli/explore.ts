@@ -14,9 +14,10 @@ import { build_parse } from '../../src/builds.ts';
 import { type ExploreReport, explore } from '../explore/explorer.ts';
 import { schedule_choices } from '../explore/replay.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
+import { run_limits } from '../run/runner.ts';
 import { scenario_load } from '../scenario.ts';
 import { narrate_run } from '../view/narrate.ts';
-import { count_arg, platform_arg, seed_arg } from './args.ts';
+import { count_arg, limits_arg, limits_flag, MAX_TICKS_FLAG, MAX_TICKS_HELP, platform_arg, seed_arg } from './args.ts';
 import { progress_reporter } from './progress.ts';
 
 interface ExploreFlags {
@@ -30,6 +31,7 @@ interface ExploreFlags {
   pctDepth?: string;
   reduce: boolean;
   json?: boolean;
+  maxTicksPerRun?: string;
 }
 
 function summary_json(r: ExploreReport): string {
@@ -68,6 +70,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   const depth = count_arg('--depth', o.depth, 0);
   const maxPreemptions = count_arg('--max-preemptions', o.maxPreemptions, 0);
   const pctDepth = count_arg('--pct-depth', o.pctDepth, 1);
+  const limits = limits_arg(o.maxTicksPerRun);
   const scenario = await scenario_load(ref);
 
   let interrupted = false;
@@ -85,6 +88,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
       strategy,
       seed,
       reduce: o.reduce,
+      ...(limits ? { limits } : {}),
       ...(runs !== undefined ? { runs } : {}),
       ...(depth !== undefined ? { depth } : {}),
       ...(maxPreemptions !== undefined ? { maxPreemptions } : {}),
@@ -100,7 +104,12 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   if (o.json) {
     process.stdout.write(summary_json(r));
   } else {
-    const bounds = [depth !== undefined ? `depth ${depth}` : '', maxPreemptions !== undefined ? `at most ${maxPreemptions} preemption(s)` : '']
+    const ticks = run_limits({ scenario, ...(limits ? { limits } : {}) }).busy_ticks_max;
+    const bounds = [
+      depth !== undefined ? `depth ${depth}` : '',
+      maxPreemptions !== undefined ? `at most ${maxPreemptions} preemption(s)` : '',
+      `at most ${ticks} clock tick(s) while busy`,
+    ]
       .filter((x) => x)
       .join(', ');
     const lines = [
@@ -113,7 +122,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
         `counterexample found by execution ${v.execution}: ${v.invariant} at step ${v.step}: ${v.message}`,
         `  schedule:        ${v.schedule}`,
         `  shrunk schedule: ${v.shrunkSchedule} (${shrunkChoices.filter((c) => c !== 0).length} non-default choice(s), ${v.shrunk.steps} steps)`,
-        `  replay it:       npx kqsim replay ${ref} --build ${r.build} --platform ${r.platform} --schedule ${v.shrunkSchedule}`,
+        `  replay it:       npx kqsim replay ${ref} --build ${r.build} --platform ${r.platform}${limits_flag(limits)} --schedule ${v.shrunkSchedule}`,
         '',
         'the shrunk run:',
       );
@@ -145,6 +154,7 @@ export function register_explore(prog: Command): void {
     .option('--max-preemptions <k>', 'exhaustive: at most k non-default choices (preemptions, interrupts) per execution')
     .option('--pct-depth <d>', 'pct: the bug depth targeted (d-1 priority change points, default 3)')
     .option('--no-reduce', 'exhaustive: turn partial-order reduction off')
+    .option(MAX_TICKS_FLAG, MAX_TICKS_HELP)
     .option('--json', 'print one JSON summary object instead of text')
     .action(async (ref, o) => {
       process.exitCode = await cmd_explore(ref, o as ExploreFlags);

@@ -12,7 +12,7 @@ import { html_run } from '../view/html.ts';
 import { jsonl_run } from '../view/jsonl.ts';
 import { narrate_run } from '../view/narrate.ts';
 import { perfetto_run } from '../view/perfetto.ts';
-import { emit, platform_arg, seed_arg, UsageError } from './args.ts';
+import { emit, limits_arg, MAX_TICKS_FLAG, MAX_TICKS_HELP, platform_arg, seed_arg, UsageError } from './args.ts';
 import { teach_run } from './teach.ts';
 
 function exit_code(r: RunResult): number {
@@ -29,6 +29,7 @@ interface RunFlags {
   verbose?: boolean;
   json?: boolean;
   teach?: boolean;
+  maxTicksPerRun?: string;
 }
 
 async function cmd_run(ref: string, o: RunFlags): Promise<number> {
@@ -36,6 +37,7 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
   const build: Build = build_parse(o.build);
   const platform = platform_arg(o.platform);
   const seed = seed_arg(o.seed);
+  const limits = limits_arg(o.maxTicksPerRun);
   if (o.teach && (o.format !== 'text' || o.json))
     throw new UsageError('--teach is a terminal dialogue: use it with --format text and without --json');
   const scenario = await scenario_load(ref);
@@ -45,6 +47,7 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
     platform,
     ...(seed !== undefined ? { seed } : {}),
     ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
+    ...(limits ? { limits } : {}),
     // The HTML state pane and the Perfetto kq_count counters read `state` snapshots.
     ...(o.format === 'html' || o.format === 'perfetto' ? { snapshots: true } : {}),
   });
@@ -72,6 +75,7 @@ export function register_run(prog: Command): void {
       .option('--platform <platform>', 'platform (port)', 'i386')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl', 'perfetto', 'html']).default('text'))
       .option('--out <file>', 'write the output to a file instead of stdout')
+      .option(MAX_TICKS_FLAG, MAX_TICKS_HELP)
       .option('--verbose', 'also narrate spl changes and every scheduling decision')
       .option('--json', 'print one JSON summary object instead of the trace');
 

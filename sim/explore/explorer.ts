@@ -12,6 +12,7 @@
  * (with rates) is the caller's business.
  */
 import type { Build } from '../../src/builds.ts';
+import type { MachineLimits } from '../../src/machine/machine.ts';
 import type { Platform } from '../../src/machine/platform.ts';
 import { type RunResult, run_scenario } from '../run/runner.ts';
 import type { Scenario } from '../scenario.ts';
@@ -28,6 +29,8 @@ export interface ExploreSpec {
   readonly scenario: Scenario;
   readonly build: Build;
   readonly platform: Platform;
+  /** The machine's bounds for every execution (`--max-ticks-per-run`); by default the scenario's. */
+  readonly limits?: MachineLimits;
   readonly strategy: StrategyName;
   /** random, pct: how many executions; exhaustive: a cap (the search is incomplete if hit). */
   readonly runs?: number;
@@ -108,7 +111,7 @@ export function make_strategy(spec: ExploreSpec): Strategy {
 export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
   const strategy = make_strategy(spec);
   const limit = spec.runs ?? (spec.strategy === 'exhaustive' ? EXHAUSTIVE_RUNS_MAX : DEFAULT_RUNS);
-  const base = { scenario: spec.scenario, build: spec.build, platform: spec.platform };
+  const base = { scenario: spec.scenario, build: spec.build, platform: spec.platform, ...(spec.limits ? { limits: spec.limits } : {}) };
   const traces = new Set<string>();
   let executions = 0;
   let interrupted = false;

@@ -3,7 +3,9 @@
  * same way (same invariant, or panic, or deadlock) with the fewest non-default choices
  * (preemptions and interrupts), then the fewest steps. Greedy passes in the manner of
  * delta debugging and fast-check's shrinkers, repeated until none helps:
- *   1. set one non-default choice back to the default (drop an interrupt or a switch);
+ *   1. set one non-default choice back to the default (drop an interrupt or a switch), or
+ *      drop it with its slot, for when taking it added choice points after it (a clock
+ *      tick's hardclock does);
  *   2. lower a choice to a smaller option index;
  *   3. move a non-default choice one point earlier (fewer steps before the failure).
  * Each candidate is run with a lenient replay; an accepted candidate is replaced by the
@@ -41,6 +43,7 @@ function* candidates(c: readonly number[]): Generator<number[]> {
   for (let i = c.length - 1; i >= 0; i--) {
     if (c[i] === 0) continue;
     yield c.map((v, j) => (j === i ? 0 : v));
+    yield [...c.slice(0, i), ...c.slice(i + 1)];
   }
   for (let i = c.length - 1; i >= 0; i--) {
     const v = c[i] as number;

@@ -4,13 +4,22 @@
  * it.
  *
  *   run_scenario(spec)   one execution -> RunResult
+ *   run_limits(spec)     the machine bounds a run uses (the scenario's busy-tick budget)
  *   RunInputError        bad input or a scenario that misbehaves: the CLI's exit 2
  */
 import type { Build } from '../../src/builds.ts';
 import { kcont_listener_attach } from '../../src/kern/kcont_listener.ts';
 import { kernel_boot } from '../../src/kern/kernel.ts';
 import { type Chooser, firstChooser } from '../../src/machine/chooser.ts';
-import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopped, type StepObserver } from '../../src/machine/machine.ts';
+import {
+  BudgetExceeded,
+  DEFAULT_LIMITS,
+  KernelPanic,
+  type MachineLimits,
+  type Outcome,
+  RunStopped,
+  type StepObserver,
+} from '../../src/machine/machine.ts';
 import type { Platform } from '../../src/machine/platform.ts';
 import { TraceBus, type TraceEvent } from '../../src/trace.ts';
 import { INVARIANTS, type Invariant } from '../check/invariants.ts';
@@ -32,6 +41,7 @@ export interface RunSpec {
   readonly chooser?: Chooser;
   /** How the header describes `chooser` (default `custom`). */
   readonly chooserDescription?: string;
+  /** The machine's bounds; by default DEFAULT_LIMITS with the scenario's busy_ticks_max (run_limits). */
   readonly limits?: MachineLimits;
   readonly invariants?: readonly Invariant[];
   /** Called for every trace event as it happens (progress, live views). */
@@ -49,6 +59,8 @@ export interface RunHeader {
   readonly build: string;
   readonly platform: string;
   readonly chooser: string;
+  /** Clock ticks that may land while the cpu is busy (a schedule replays only with the same bound). */
+  readonly busy_ticks_max: number;
 }
 
 export interface RunResult {
@@ -79,6 +91,13 @@ function chooser_for(spec: RunSpec): { chooser: Chooser; describe: string; repla
   return { chooser: firstChooser, describe: 'default (no disturbance)' };
 }
 
+/** The bounds a run uses: the spec's own, else the machine's defaults with the scenario's busy-tick budget. */
+export function run_limits(spec: Pick<RunSpec, 'scenario' | 'limits'>): MachineLimits {
+  if (spec.limits) return spec.limits;
+  const n = spec.scenario.busy_ticks_max;
+  return n === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, busy_ticks_max: n };
+}
+
 export function run_scenario(spec: RunSpec): RunResult {
   const { chooser, describe, replay } = chooser_for(spec);
   const recorder = new RecordingChooser(chooser);
@@ -88,12 +107,13 @@ export function run_scenario(spec: RunSpec): RunResult {
   if (spec.onEvent) bus.on(spec.onEvent);
 
   const sc = spec.scenario;
+  const limits = run_limits(spec);
   const k = kernel_boot({
     platform: spec.platform,
     build: spec.build,
     bus,
     chooser: recorder,
-    ...(spec.limits ? { limits: spec.limits } : {}),
+    limits,
     ...(sc.nic ? { nic: sc.nic } : {}),
     ...(sc.serial ? { serial: sc.serial } : {}),
   });
@@ -175,6 +195,7 @@ export function run_scenario(spec: RunSpec): RunResult {
       build: spec.build.name,
       platform: spec.platform.name,
       chooser: describe,
+      busy_ticks_max: limits.busy_ticks_max,
     },
     outcome,
     events,

@@ -150,7 +150,9 @@ export function outcome_line(outcome: Outcome, steps: number, ticks: number): st
 
 export function narrate_run(r: RunResult, description: string | undefined, opts: NarrateOptions = {}): string {
   const h = r.header;
-  const lines = [`kqsim ${h.kqsim}: scenario ${h.scenario} on build ${h.build}, platform ${h.platform}, chooser ${h.chooser}`];
+  const lines = [
+    `kqsim ${h.kqsim}: scenario ${h.scenario} on build ${h.build}, platform ${h.platform}, chooser ${h.chooser}, at most ${h.busy_ticks_max} clock tick(s) while the cpu is busy`,
+  ];
   if (description)
     lines.push(
       ...description

@@ -159,7 +159,7 @@ export interface MachineLimits {
   readonly busy_ticks_max: number;
 }
 
-export const DEFAULT_LIMITS: MachineLimits = { steps_max: 200_000, ticks_max: 1_000_000, busy_ticks_max: 0 };
+export const DEFAULT_LIMITS: MachineLimits = { steps_max: 200_000, ticks_max: 1_000_000, busy_ticks_max: 1 };
 
 /** The option of a clock tick landing while the cpu is busy. */
 const TICK_OPTION: ChoiceOption = { kind: 'tick', label: 'clock tick (hardclock)' };
