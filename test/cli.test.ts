@@ -10,7 +10,7 @@ describe('kqsim CLI', () => {
     expect(r.code).toBe(0);
     const l = JSON.parse(r.out);
     expect(l.builds.map((b: { name: string }) => b.name)).toContain('netbsd-2.0+mutant-lost-wakeup');
-    expect(l.platforms.map((p: { name: string }) => p.name)).toEqual(['i386', 'macppc']);
+    expect(l.platforms.map((p: { name: string }) => p.name)).toEqual(['i386', 'macppc', 'macppc-softintr']);
     expect(l.scenarios.map((s: { name: string }) => s.name)).toContain('nic-softnet');
     expect(l.invariants.map((i: { name: string }) => i.name)).toContain('no-lost-wakeup');
   });
