@@ -86,6 +86,11 @@ export interface TraceKinds {
    */
   ktickle: { op: 'tickle' | 'eintr' | 'clear' | 'return'; kq: number; kq_count: number; why: string };
   /**
+   * simple_lock(9) (kern_lock.ts): a lock taken or released at `where`; `holder` is the
+   * context that held it before this event ('' if none), so a recursion shows.
+   */
+  lock: { op: 'simple_lock' | 'simple_unlock'; lock: string; where: string; holder: string };
+  /**
    * A snapshot of what a state pane shows (opt-in: RunSpec.snapshots), emitted after any
    * event that changed it. Sections are plain data keyed by name so a new subsystem can add
    * one without the viewers changing.

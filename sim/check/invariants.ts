@@ -5,13 +5,15 @@
  *   kqueue.ts    the active queue, kq_count, what a scan returns, wakeups
  *   kcont.ts     kcont(9), on builds with options KCONT
  *   ktickle.ts   the ktickle patch
+ *   lock.ts      simple_lock and spl discipline
  */
 
 import type { Invariant } from './invariant.ts';
 import { KCONT_INVARIANTS } from './kcont.ts';
 import { KQUEUE_INVARIANTS } from './kqueue.ts';
 import { KTICKLE_INVARIANTS } from './ktickle.ts';
+import { LOCK_INVARIANTS } from './lock.ts';
 
 export type { Invariant, InvariantWatch } from './invariant.ts';
 
-export const INVARIANTS: readonly Invariant[] = [...KQUEUE_INVARIANTS, ...KCONT_INVARIANTS, ...KTICKLE_INVARIANTS];
+export const INVARIANTS: readonly Invariant[] = [...KQUEUE_INVARIANTS, ...KCONT_INVARIANTS, ...KTICKLE_INVARIANTS, ...LOCK_INVARIANTS];

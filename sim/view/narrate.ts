@@ -104,6 +104,9 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
       // Every kevent return on a ktickle build says so; only the verbose narration shows it.
       if (ev.op === 'return' && !opts.verbose) return null;
       return `ktickle ${ev.op} on kq ${ev.kq} (kq_count ${ev.kq_count}): ${ev.why}`;
+    case 'lock':
+      if (ev.op === 'simple_lock' && ev.holder !== '') return `${ev.where}: simple_lock(${ev.lock}), which ${ev.holder} holds`;
+      return opts.verbose ? `${ev.where}: ${ev.op}(${ev.lock})` : null;
     case 'state':
       return null;
   }

@@ -17,17 +17,20 @@
  * default one, kq_func, queues the knote; KN_KC_ASSERT checks a knote still has it. Each
  * place the patch changed asks `k.build.has('kcont-knote')`, and nothing else differs.
  *
- * Locking is the 1.19 uniprocessor design: spl only (kq_lock is a no-op simple_lock on UP
- * and is not modelled). knote() runs at whatever IPL its caller is at; only the queue
- * operations themselves raise to splsched.
+ * Locking is the 1.19 uniprocessor design: spl only (kq_lock is a no-op simple_lock on UP;
+ * kqsim models it on netbsd-4.0 builds, for the lock/spl check). knote() runs at whatever
+ * IPL its caller is at; only the queue operations themselves raise to splsched.
  *
  * Later builds change it at the exact places (src/builds.ts):
- *   netbsd-4.0 (1.41)      kq_lock taken at spl0 by the ktickle code is a preemption point
- *   +ktickle-v1/v2         KQ_TICKLED: an ioctl wakes kevent, which returns EINTR
+ *   netbsd-4.0 (1.41)      kq_lock (a simplelock) inside splsched around the queue
+ *   +ktickle-v1/v2         KQ_TICKLED: an ioctl wakes kevent, which returns EINTR; the
+ *                          patch takes kq_lock at spl0, where interrupts still arrive
+ *   +ktickle-v2-splsched   the same, with splsched() around its kq_lock
  *   netbsd-modern          EVFILT_USER with f_touch, EV_DISPATCH, EV_RECEIPT
  */
 import { kern_version_at_least } from '../builds.ts';
 import { KASSERT, type KGen } from '../machine/machine.ts';
+import type { Cpl } from '../machine/platform.ts';
 import { splclock, splsched, splx } from '../machine/spl.ts';
 import type { KeventOut } from '../trace.ts';
 import { EACCES, EBADF, EFAULT, EINTR, EINVAL, EMFILE, ENAMETOOLONG, ENOENT, ENOMEM, ENOTTY, ENXIO, ERESTART, ESRCH, EWOULDBLOCK } from './errno.ts';
@@ -80,6 +83,7 @@ import {
 import { hzto, mstohz, tick_us, time_us } from './kern_clock.ts';
 import { fd_avail, fd_getfile, fdalloc, file_create } from './kern_descrip.ts';
 import { KC_AUTOFREE, KC_IPL_IMMED, type Kc, kc_free, kc_pool_get, kcont, kcont_run, kcont_state } from './kern_kcont.ts';
+import { SimpleLock, simple_lock, simple_unlock } from './kern_lock.ts';
 import { sig_filtops } from './kern_sig.ts';
 import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
 import { Callout, callout_reset, callout_schedule, callout_stop } from './kern_timeout.ts';
@@ -140,6 +144,8 @@ export class Kqueue implements WaitChannel {
   kq_state = 0;
   /** Knotes of other kqueues watching this one (EVFILT_READ on the kqueue descriptor). */
   kq_sel: Knote[] = [];
+  /** The simplelock 1.41 takes with the queue (KQ_LOCK below); 1.19's is not modelled. */
+  readonly kq_lock: SimpleLock;
   readonly chanName: string;
 
   constructor(
@@ -147,6 +153,7 @@ export class Kqueue implements WaitChannel {
     readonly kq_fdp: Filedesc,
   ) {
     this.chanName = `kq ${kq_serial}`;
+    this.kq_lock = new SimpleLock(`kq ${kq_serial} kq_lock`);
   }
 }
 
@@ -198,6 +205,19 @@ function kn_touch(k: Kernel, kn: Knote): void {
 }
 
 /*
+ * kq_lock, as 1.41 takes it around the queue operations, always inside splsched (on 2.0
+ * builds it is not modelled: the README says why). On one cpu it changes no interleaving;
+ * it is there for the lock/spl discipline check (sim/check/lock.ts).
+ */
+function KQ_LOCK(k: Kernel, kq: Kqueue, where: string): void {
+  if (k.build.base === 'netbsd-4.0') simple_lock(k, kq.kq_lock, where);
+}
+
+function KQ_UNLOCK(k: Kernel, kq: Kqueue, where: string): void {
+  if (k.build.base === 'netbsd-4.0') simple_unlock(k, kq.kq_lock, where);
+}
+
+/*
  * KNOTE_ACTIVATE: mark the knote active and, unless it is disabled or already queued,
  * queue it. A disabled knote stays active so EV_ENABLE can queue it later.
  */
@@ -236,10 +256,12 @@ export function* knote_enqueue(k: Kernel, kn: Knote): KGen {
   kn_touch(k, kn);
   if (!k.build.has('mutant-double-enqueue')) KASSERT((kn.kn_status & KN_QUEUED) === 0, '(kn->kn_status & KN_QUEUED) == 0');
   const s = splsched(k.m);
+  KQ_LOCK(k, kq, 'knote_enqueue');
   kq.kq_head.push(kn);
   kn.kn_status |= KN_QUEUED;
   kq.kq_count++;
   kn_trace(k, kn, 'enqueue', `kq_count is now ${kq.kq_count}`);
+  KQ_UNLOCK(k, kq, 'knote_enqueue');
   yield* splx(k.m, s, 'knote_enqueue:splx');
   yield* kqueue_wakeup(k, kq);
 }
@@ -249,22 +271,26 @@ export function* knote_dequeue(k: Kernel, kn: Knote): KGen {
   KASSERT((kn.kn_status & KN_QUEUED) !== 0, 'kn->kn_status & KN_QUEUED');
   kn_touch(k, kn);
   const s = splsched(k.m);
+  KQ_LOCK(k, kq, 'knote_dequeue');
   kq.kq_head.splice(kq.kq_head.indexOf(kn), 1);
   kn.kn_status &= ~KN_QUEUED;
   if (!k.build.has('mutant-count-skew')) kq.kq_count--;
   kn_trace(k, kn, 'dequeue', `kq_count is now ${kq.kq_count}`);
+  KQ_UNLOCK(k, kq, 'knote_dequeue');
   yield* splx(k.m, s, 'knote_dequeue:splx');
 }
 
 export function* kqueue_wakeup(k: Kernel, kq: Kqueue): KGen {
   k.m.touch('chan', kq.chanName);
   const s = splsched(k.m);
+  KQ_LOCK(k, kq, 'kqueue_wakeup');
   if (kq.kq_state & KQ_SLEEP) {
     kq.kq_state &= ~KQ_SLEEP;
     wakeup(k, kq);
   }
   // selnotify: kqueues watching this one hear about it.
   yield* knote(k, kq.kq_sel, 0);
+  KQ_UNLOCK(k, kq, 'kqueue_wakeup');
   yield* splx(k.m, s, 'kqueue_wakeup:splx');
 }
 
@@ -583,6 +609,15 @@ function ktickle(k: Kernel): boolean {
   return k.build.has('ktickle-v1') || k.build.has('ktickle-v2');
 }
 
+/*
+ * ktickle-v2-splsched: the patch's two kq_lock sites raised to splsched, as 1.41 takes
+ * kq_lock everywhere else, so softnet's knote_enqueue cannot come in while it is held.
+ * Returns the cpl to restore, or null on the patch as posted (the lock taken at spl0).
+ */
+function tickle_splsched(k: Kernel): Cpl | null {
+  return k.build.has('ktickle-v2-splsched') ? splsched(k.m) : null;
+}
+
 function tickle_trace(k: Kernel, kq: Kqueue, op: 'tickle' | 'eintr' | 'clear' | 'return', why: string): void {
   k.bus.emit('ktickle', { op, kq: kq.kq_serial, kq_count: kq.kq_count, why });
 }
@@ -600,13 +635,17 @@ function* kqueue_scan_return(
   tickle_eintr: boolean,
 ): KGen<{ error: number; retval: number }> {
   if (!ktickle(k)) return r;
+  const s = tickle_splsched(k);
   yield 'kqueue_scan:simple_lock';
+  simple_lock(k, kq.kq_lock, 'kqueue_scan');
   k.m.touch('chan', kq.chanName);
   if (!(tickle_eintr && k.build.has('mutant-tickle-sticky'))) {
     if (kq.kq_state & KQ_TICKLED) tickle_trace(k, kq, 'clear', tickle_eintr ? 'consumed by the EINTR return' : 'consumed by this return');
     kq.kq_state &= ~KQ_TICKLED;
   }
   yield 'kqueue_scan:simple_unlock';
+  simple_unlock(k, kq.kq_lock, 'kqueue_scan');
+  if (s !== null) yield* splx(k.m, s, 'kqueue_scan:splx');
   tickle_trace(k, kq, 'return', r.error ? `error ${r.error}` : `${r.retval} event(s)`);
   return r;
 }
@@ -1008,16 +1047,22 @@ function* kqueue_ioctl(k: Kernel, fp: File, cmd: string, arg: unknown): KGen<num
       arg.filter = filter;
       return 0;
     }
-    case 'KTICKLE':
+    case 'KTICKLE': {
       if (!ktickle(k)) return ENOTTY;
-      // 1.41 takes kq_lock here at spl0: an interrupt can still arrive around it.
+      // The patch takes kq_lock here at spl0, where an interrupt can still arrive while it
+      // is held; -splsched raises to splsched first.
+      const s = tickle_splsched(k);
       yield 'kqueue_ioctl:simple_lock';
+      simple_lock(k, kq.kq_lock, 'kqueue_ioctl');
       k.m.touch('chan', kq.chanName);
       kq.kq_state |= KQ_TICKLED;
       tickle_trace(k, kq, 'tickle', kq.kq_state & KQ_SLEEP ? 'a thread sleeps in kevent: wake it' : 'nobody sleeps in kevent: the flag waits');
       yield 'kqueue_ioctl:simple_unlock';
+      simple_unlock(k, kq.kq_lock, 'kqueue_ioctl');
+      if (s !== null) yield* splx(k.m, s, 'kqueue_ioctl:splx');
       if (!k.build.has('mutant-tickle-no-wakeup')) yield* kqueue_wakeup(k, kq);
       return 0;
+    }
     default:
       return ENOTTY;
   }
