@@ -59,6 +59,8 @@ export interface TraceKinds {
   panic: { message: string };
   /** A named invariant failed: the run stops here. */
   violation: { invariant: string; message: string };
+  /** A finding (an invariant of what the code never promised) failed: the run goes on. */
+  finding: { invariant: string; message: string };
   /*
    * kcont(9) (options KCONT). `kc` is a serial number; `asked` is the KC_IPL_* class the kc
    * asked for and `curipl` the class its caller said it runs at (kcont's own scale).

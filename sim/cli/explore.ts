@@ -46,6 +46,7 @@ function summary_json(r: ExploreReport): string {
     pruned: r.pruned,
     complete: r.complete,
     interrupted: r.interrupted,
+    findings: r.findings,
     violations: r.violations.map((v) => ({
       invariant: v.invariant,
       message: v.message,
@@ -134,6 +135,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
     else if (strategy === 'exhaustive')
       lines.push(`${r.executions} interleavings checked (${covered(r)}), not all: the search was bounded; every expectation and invariant held`);
     else lines.push(`${r.executions} executions checked (${covered(r)}): every expectation and invariant held`);
+    for (const f of r.findings) lines.push(`findings: ${f.invariant} (first in execution ${f.execution}, schedule ${f.schedule}): ${f.message}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   if (r.violations.length > 0) return 1;

@@ -54,7 +54,7 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
   if (o.teach) {
     await teach_run(r, scenario.description, process.stdin, process.stdout);
   } else if (o.json) {
-    const summary = { ...r.header, outcome: r.outcome, steps: r.steps, ticks: r.ticks, schedule: r.schedule };
+    const summary = { ...r.header, outcome: r.outcome, findings: r.findings, steps: r.steps, ticks: r.ticks, schedule: r.schedule };
     emit(`${JSON.stringify(summary)}\n`, o.out);
   } else if (o.format === 'jsonl') {
     emit(jsonl_run(r), o.out);

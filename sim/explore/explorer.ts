@@ -71,6 +71,14 @@ export interface Counterexample {
   readonly execution: number;
 }
 
+/** A finding (sim/check/invariant.ts): the first execution that made it. */
+export interface ExploreFinding {
+  readonly invariant: string;
+  readonly message: string;
+  readonly execution: number;
+  readonly schedule: string;
+}
+
 export interface ExploreReport {
   readonly scenario: string;
   readonly build: string;
@@ -85,6 +93,8 @@ export interface ExploreReport {
   /** Stopped early by the caller. */
   readonly interrupted: boolean;
   readonly violations: readonly Counterexample[];
+  /** Findings made on the way, the first of each invariant. */
+  readonly findings: readonly ExploreFinding[];
 }
 
 export const DEFAULT_RUNS = 10_000;
@@ -117,6 +127,7 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
   let interrupted = false;
   let capped = false;
   const violations: Counterexample[] = [];
+  const findings: ExploreFinding[] = [];
 
   for (;;) {
     if (spec.stop?.()) {
@@ -133,6 +144,10 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
     if (ex.finished(r)) {
       executions++;
       traces.add(trace_hash(r.events));
+      for (const f of r.findings) {
+        if (!findings.some((x) => x.invariant === f.invariant))
+          findings.push({ invariant: f.invariant, message: f.message, execution: executions, schedule: r.schedule });
+      }
       if (r.outcome.kind !== 'done') {
         const shrunk = spec.shrink === false ? r : shrink(base, r).result;
         // Replay the shrunk schedule strictly, exactly as `kqsim replay` will.
@@ -170,5 +185,6 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
     complete: strategy.complete && !capped && !interrupted && violations.length === 0,
     interrupted,
     violations,
+    findings,
   };
 }

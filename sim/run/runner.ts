@@ -63,9 +63,18 @@ export interface RunHeader {
   readonly busy_ticks_max: number;
 }
 
+/** A finding a run made (an invariant marked `finding` failed; the run went on). */
+export interface Finding {
+  readonly invariant: string;
+  readonly message: string;
+  readonly step: number;
+}
+
 export interface RunResult {
   readonly header: RunHeader;
   readonly outcome: Outcome;
+  /** Findings, the first of each invariant, in the order they were made. */
+  readonly findings: readonly Finding[];
   readonly events: readonly TraceEvent[];
   /** The schedule that replays this run exactly. */
   readonly schedule: string;
@@ -127,15 +136,28 @@ export function run_scenario(spec: RunSpec): RunResult {
     k.m.stop({ kind: 'violation', invariant, message });
     throw new RunStopped(message);
   };
+  // A finding is noted once per invariant and the run goes on.
+  const findings: Finding[] = [];
+  const note = (invariant: string, message: string) => {
+    if (k.m.stopped()?.kind !== undefined && k.m.stopped()?.kind !== 'done') return;
+    if (findings.some((f) => f.invariant === invariant)) return;
+    bus.emit('finding', { invariant, message });
+    findings.push({ invariant, message, step: k.m.steps });
+  };
   // End checks run once the machine has stopped, so they report instead of stopping it.
   const atEnd: (() => Outcome | null)[] = [];
   for (const inv of spec.invariants ?? INVARIANTS) {
     const w = inv.watch(k);
+    const fail = inv.finding ? note : violate;
     if (w.atEnd) {
       const check = w.atEnd.bind(w);
       atEnd.push(() => {
         const message = check();
         if (!message) return null;
+        if (inv.finding) {
+          note(inv.name, message);
+          return null;
+        }
         bus.emit('violation', { invariant: inv.name, message });
         return { kind: 'violation', invariant: inv.name, message };
       });
@@ -144,15 +166,15 @@ export function run_scenario(spec: RunSpec): RunResult {
       const check = w.afterStep.bind(w);
       k.m.afterStep.push(() => {
         const msg = check();
-        if (msg) violate(inv.name, msg);
+        if (msg) fail(inv.name, msg);
       });
     }
     if (w.onEvent) {
       const check = w.onEvent.bind(w);
       bus.on((ev) => {
-        if (ev.kind === 'violation' || ev.kind === 'panic') return;
+        if (ev.kind === 'violation' || ev.kind === 'panic' || ev.kind === 'finding') return;
         const msg = check(ev);
-        if (msg) violate(inv.name, msg);
+        if (msg) fail(inv.name, msg);
       });
     }
   }
@@ -198,6 +220,7 @@ export function run_scenario(spec: RunSpec): RunResult {
       busy_ticks_max: limits.busy_ticks_max,
     },
     outcome,
+    findings,
     events,
     schedule: schedule_encode(sc.name, recorder.choices),
     steps: k.m.steps,

@@ -7,6 +7,6 @@ import type { RunResult } from '../run/runner.ts';
 export function jsonl_run(r: RunResult): string {
   const lines = [JSON.stringify({ kind: 'header', ...r.header })];
   for (const ev of r.events) lines.push(JSON.stringify(ev));
-  lines.push(JSON.stringify({ kind: 'result', outcome: r.outcome, steps: r.steps, ticks: r.ticks, schedule: r.schedule }));
+  lines.push(JSON.stringify({ kind: 'result', outcome: r.outcome, findings: r.findings, steps: r.steps, ticks: r.ticks, schedule: r.schedule }));
   return `${lines.join('\n')}\n`;
 }

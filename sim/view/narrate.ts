@@ -2,12 +2,14 @@
  * Narration: one readable line per trace event, saying what ran, at which IPL, and why.
  *
  *   narrate_event(ev, opts)   the line for one event, or null when it is not shown
- *   narrate_run(result, opts) the whole text output: header, lines, outcome, `schedule:` last
+ *   narrate_run(result, opts) the whole text output: header, lines, outcome, findings,
+ *                             `schedule:` last
+ *   findings_line(findings)   the `findings:` line
  */
 import type { Outcome } from '../../src/machine/machine.ts';
 import { IPL_NAMES, type IplName, type IrqSource, type Platform, platform_get } from '../../src/machine/platform.ts';
 import type { KeventOut, TraceEvent } from '../../src/trace.ts';
-import type { RunResult } from '../run/runner.ts';
+import type { Finding, RunResult } from '../run/runner.ts';
 
 export interface NarrateOptions {
   /** Also show spl changes and every scheduling decision. */
@@ -84,6 +86,8 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
       return `PANIC: ${ev.message}`;
     case 'violation':
       return `VIOLATION of ${ev.invariant}: ${ev.message}`;
+    case 'finding':
+      return `FINDING of ${ev.invariant} (not a correctness failure; the run goes on): ${ev.message}`;
     case 'kcont-alloc':
       return `kcont() fills in kc ${ev.kc}: ${ev.fn}${ev.kn ? ` for knote ${ev.kn}` : ''}, asks for ${ev.asked}`;
     case 'kcont-request':
@@ -122,6 +126,11 @@ export function narrate_event(ev: TraceEvent, opts: NarrateOptions = {}): string
 function platform_opt(name: string): { platform?: Platform } {
   const p = platform_get(name);
   return p ? { platform: p } : {};
+}
+
+/** The `findings:` line: each finding's invariant, step and message. */
+export function findings_line(findings: readonly Finding[]): string {
+  return `findings: ${findings.map((f) => `${f.invariant} at step ${f.step}: ${f.message}`).join('; ')}`;
 }
 
 /** What went wrong, in one phrase ('' for a run that held). */
@@ -170,6 +179,7 @@ export function narrate_run(r: RunResult, description: string | undefined, opts:
     if (line !== null) lines.push(line);
   }
   lines.push(outcome_line(r.outcome, r.steps, r.ticks));
+  if (r.findings.length > 0) lines.push(findings_line(r.findings));
   lines.push(`schedule: ${r.schedule}`);
   return `${lines.join('\n')}\n`;
 }

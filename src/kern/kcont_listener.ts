@@ -62,6 +62,13 @@ export interface KernelListenerDef {
   readonly ipl: keyof typeof LISTENER_IPLS;
 }
 
+/* What the narration says of a klist kqsim invented: what it triggers is model-dependent. */
+const MODEL_DEPENDENT: Partial<Record<KernelListenerDef['klist'], string>> = {
+  nic0: " (model-dependent: nic0's interface-event klist is kqsim's; no 2004 driver posts one)",
+  com0: " (model-dependent: com0's line-event klist is kqsim's; no 2004 driver posts a knote from IPL_SERIAL)",
+  'nic0-kcq': " (model-dependent: nic0's kcont queue is kqsim's; no 2004 driver runs one)",
+};
+
 interface Listener {
   readonly def: KernelListenerDef;
   /** The listener's knote; null for a kcont-queue listener. */
@@ -120,7 +127,9 @@ export function kcont_listener_attach(k: Kernel, def: KernelListenerDef): void {
     listeners(k).push(l);
     // At boot no interrupt can be taken: the enqueue's preemption points are not yet live.
     for (const _ of kcont_enqueue(k, q, l.kc));
-    k.bus.emit('log', { text: `listener ${def.name} armed kc ${l.kc.kc_serial} on ${q.chanName}, asking for ${def.ipl}` });
+    k.bus.emit('log', {
+      text: `listener ${def.name} armed kc ${l.kc.kc_serial} on ${q.chanName}, asking for ${def.ipl}${MODEL_DEPENDENT[def.klist]}`,
+    });
     return;
   }
   // A kernel listener belongs to no user kqueue; its knote never reaches kq_func.
@@ -132,7 +141,7 @@ export function kcont_listener_attach(k: Kernel, def: KernelListenerDef): void {
   ({ nic0: k.net.if_klist, com0: k.tty.sc_klist, tty00: k.tty.t_rsel })[def.klist].unshift(kn);
   listeners(k).push({ def, kn, kc: kn.kn_kcont, runs: 0 });
   k.bus.emit('log', {
-    text: `listener ${def.name} attached to ${def.klist}: knote ${kn.kn_serial}, kc ${kn.kn_kcont.kc_serial} asks for ${def.ipl}`,
+    text: `listener ${def.name} attached to ${def.klist}: knote ${kn.kn_serial}, kc ${kn.kn_kcont.kc_serial} asks for ${def.ipl}${MODEL_DEPENDENT[def.klist] ?? ''}`,
   });
 }
 
