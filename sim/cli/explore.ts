@@ -135,7 +135,12 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
     else if (strategy === 'exhaustive')
       lines.push(`${r.executions} interleavings checked (${covered(r)}), not all: the search was bounded; every expectation and invariant held`);
     else lines.push(`${r.executions} executions checked (${covered(r)}): every expectation and invariant held`);
-    for (const f of r.findings) lines.push(`findings: ${f.invariant} (first in execution ${f.execution}, schedule ${f.schedule}): ${f.message}`);
+    for (const f of r.findings) {
+      lines.push(
+        `findings: ${f.invariant} (first in execution ${f.execution}): ${f.message}`,
+        `  replay it:       npx kqsim replay ${ref} --build ${r.build} --platform ${r.platform}${limits_flag(limits)} --schedule ${f.shrunkSchedule}`,
+      );
+    }
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   if (r.violations.length > 0) return 1;

@@ -14,13 +14,13 @@
 import type { Build } from '../../src/builds.ts';
 import type { MachineLimits } from '../../src/machine/machine.ts';
 import type { Platform } from '../../src/machine/platform.ts';
-import { type RunResult, run_scenario } from '../run/runner.ts';
+import { type Finding, type RunResult, run_scenario } from '../run/runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { outcome_message } from '../view/narrate.ts';
 import { exhaustive_strategy } from './exhaustive.ts';
 import { pct_strategy } from './pct.ts';
 import { random_strategy } from './random.ts';
-import { failure_of } from './replay.ts';
+import { type BaseSpec, failure_of } from './replay.ts';
 import { shrink } from './shrink.ts';
 import type { Strategy, StrategyName } from './strategy.ts';
 import { trace_hash } from './trace_hash.ts';
@@ -71,12 +71,13 @@ export interface Counterexample {
   readonly execution: number;
 }
 
-/** A finding (sim/check/invariant.ts): the first execution that made it. */
+/** A finding (sim/check/invariant.ts): the first execution that made it, shrunk. */
 export interface ExploreFinding {
   readonly invariant: string;
   readonly message: string;
   readonly execution: number;
-  readonly schedule: string;
+  /** The fewest disturbances that still make the finding, as a schedule. */
+  readonly shrunkSchedule: string;
 }
 
 export interface ExploreReport {
@@ -118,6 +119,13 @@ export function make_strategy(spec: ExploreSpec): Strategy {
   }
 }
 
+/** The first run that made finding `f`, shrunk to the fewest disturbances that still make it. */
+function finding_of(spec: ExploreSpec, base: BaseSpec, r: RunResult, f: Finding, execution: number): ExploreFinding {
+  const keeps = (x: RunResult) => x.findings.some((g) => g.invariant === f.invariant);
+  const shrunk = spec.shrink === false ? r : shrink(base, r, { keeps }).result;
+  return { invariant: f.invariant, message: f.message, execution, shrunkSchedule: shrunk.schedule };
+}
+
 export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
   const strategy = make_strategy(spec);
   const limit = spec.runs ?? (spec.strategy === 'exhaustive' ? EXHAUSTIVE_RUNS_MAX : DEFAULT_RUNS);
@@ -144,10 +152,7 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
     if (ex.finished(r)) {
       executions++;
       traces.add(trace_hash(r.events));
-      for (const f of r.findings) {
-        if (!findings.some((x) => x.invariant === f.invariant))
-          findings.push({ invariant: f.invariant, message: f.message, execution: executions, schedule: r.schedule });
-      }
+      for (const f of r.findings) if (!findings.some((x) => x.invariant === f.invariant)) findings.push(finding_of(spec, base, r, f, executions));
       if (r.outcome.kind !== 'done') {
         const shrunk = spec.shrink === false ? r : shrink(base, r).result;
         // Replay the shrunk schedule strictly, exactly as `kqsim replay` will.

@@ -11,7 +11,7 @@
  * Each candidate is run with a lenient replay; an accepted candidate is replaced by the
  * exact choices its run recorded, so the result is a schedule `kqsim replay` reproduces.
  *
- *   shrink(spec, failing, { budget })   -> { result, runs }
+ *   shrink(spec, failing, { budget, keeps })   -> { result, runs }
  */
 import { RunInputError, type RunResult } from '../run/runner.ts';
 import { type BaseSpec, failure_of, run_choices, schedule_choices } from './replay.ts';
@@ -19,6 +19,8 @@ import { type BaseSpec, failure_of, run_choices, schedule_choices } from './repl
 export interface ShrinkOptions {
   /** At most this many candidate runs. */
   readonly budget?: number;
+  /** What a smaller run must still show (default: the same failure as the failing run). */
+  readonly keeps?: (r: RunResult) => boolean;
 }
 
 export interface Shrunk {
@@ -68,6 +70,7 @@ function attempt(spec: BaseSpec, choices: readonly number[]): RunResult | undefi
 export function shrink(spec: BaseSpec, failing: RunResult, opts: ShrinkOptions = {}): Shrunk {
   const budget = opts.budget ?? 500;
   const kind = failure_of(failing.outcome);
+  const keeps = opts.keeps ?? ((r: RunResult) => failure_of(r.outcome) === kind);
   let best = failing;
   let runs = 0;
   let improved = true;
@@ -77,7 +80,7 @@ export function shrink(spec: BaseSpec, failing: RunResult, opts: ShrinkOptions =
       if (runs >= budget) break;
       runs++;
       const r = attempt(spec, cand);
-      if (r && failure_of(r.outcome) === kind && better(r, best)) {
+      if (r && keeps(r) && better(r, best)) {
         best = r;
         improved = true;
         break;

@@ -231,7 +231,17 @@ export function* KNOTE_ACTIVATE(k: Kernel, kn: Knote): KGen {
   }
   const skip = k.build.has('mutant-double-enqueue') ? KN_DISABLED : KN_QUEUED | KN_DISABLED;
   kn_trace(k, kn, 'activate', (kn.kn_status & KN_DISABLED) !== 0 ? 'disabled: stays off the queue' : 'event became true');
-  if ((kn.kn_status & skip) === 0) yield* knote_enqueue(k, kn);
+  if ((kn.kn_status & skip) === 0) {
+    /*
+     * The window (kern_event.c 1.19, the macro and knote_enqueue): between the test of
+     * KN_QUEUED above and knote_enqueue's splsched nothing is raised, so the caller's IPL
+     * holds (knote() raises nothing; kill(2) posts its signal's KNOTE at spl0). An
+     * interrupt that activates the same knote here queues it first, and knote_enqueue's
+     * KASSERT((kn->kn_status & KN_QUEUED) == 0) fails (without DIAGNOSTIC: queued twice).
+     */
+    yield 'KNOTE_ACTIVATE:enqueue';
+    yield* knote_enqueue(k, kn);
+  }
 }
 
 /* kcont-knote: KN_KC_ASSERT, the knote still has the default continuation. */
@@ -246,7 +256,11 @@ function KN_KC_ASSERT(k: Kernel, kn: Knote): void {
 function* kq_func(k: Kernel, _obj: unknown, env: unknown, _status: number): KGen {
   const kn = env as Knote;
   KN_KC_ASSERT(k, kn);
-  if ((kn.kn_status & KN_QUEUED) === 0) yield* knote_enqueue(k, kn);
+  if ((kn.kn_status & KN_QUEUED) === 0) {
+    // KNOTE_ACTIVATE's window: the test moved here, the spl did not.
+    yield 'kq_func:enqueue';
+    yield* knote_enqueue(k, kn);
+  }
 }
 
 /* Call at any IPL; raises to splsched around the queue operation. */
@@ -592,6 +606,12 @@ function timeout_usec(k: Kernel, ts: Timespec): number | undefined {
   return sec * 1_000_000 + usec;
 }
 
+/* A kevent timing out: every knote still queued waits for the next call (the trace says so). */
+function timed_out_over(k: Kernel, kq: Kqueue, why: string): void {
+  k.m.touch('chan', kq.chanName);
+  for (const kn of kq.kq_head) if (!kn.isMarker) kn_trace(k, kn, 'timed-out', why);
+}
+
 /** EV_DISPATCH exists only on the modern build; older kernels keep the bit but ignore it. */
 function dispatch(k: Kernel, kn: Knote): boolean {
   return (kn.kn_kevent.flags & EV_DISPATCH) !== 0 && kern_version_at_least(k.build, 'netbsd-modern');
@@ -677,9 +697,13 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
 
   scan: for (;;) {
     if (!first && tsp) {
-      // retry: a wakeup that found nothing re-computes the remaining time.
+      // retry: a wakeup re-computes the remaining time first; past the deadline the scan
+      // returns 0 without looking at the queue, even for the event that woke it.
       timeout = hzto(k, deadline_us);
-      if (timeout <= 0) break;
+      if (timeout <= 0) {
+        timed_out_over(k, kq, 'the deadline passed before the retry: kevent returns 0 and leaves it queued');
+        break;
+      }
     }
     first = false;
 
@@ -718,6 +742,7 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
       } else {
         kq.kq_state |= KQ_SLEEP;
         error = yield* ltsleep(k, kq, true, 'kqread', timeout);
+        if (error === EWOULDBLOCK) timed_out_over(k, kq, 'queued after the timeout fired: kevent returns 0 and leaves it queued');
       }
       yield* splx(k.m, s, 'kqueue_scan:splx');
       if (error === 0) continue;

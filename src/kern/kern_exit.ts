@@ -13,11 +13,13 @@ import { fdcopy, fdfree } from './kern_descrip.ts';
 import { knote } from './kern_event.ts';
 import { psignal, SIGCHLD } from './kern_sig.ts';
 import { curlwp, wakeup } from './kern_synch.ts';
+import { timers_free } from './kern_time.ts';
 import type { Kernel, UserMain } from './kernel.ts';
 import type { Proc } from './proc.ts';
 
 export function* exit1(k: Kernel, status: number): KGen<never> {
   const p = curlwp(k).l_proc;
+  timers_free(k, p);
   yield* fdfree(k, p);
   yield* knote(k, p.p_klist, NOTE_EXIT);
   p.p_stat = 'zombie';

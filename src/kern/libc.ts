@@ -17,6 +17,7 @@ import { exit1, fork1, LwpExit, sys_execve } from './kern_exit.ts';
 import { lwp_create, lwp_exit, lwp_wait } from './kern_lwp.ts';
 import { CURSIG, NSIG, postsig, psignal, SIGKILL, sig_name } from './kern_sig.ts';
 import { ltsleep } from './kern_synch.ts';
+import { sys_setitimer_real } from './kern_time.ts';
 import type { Kernel, UserMain } from './kernel.ts';
 import { sys_bind, sys_sendto, sys_socket_udp } from './netinet.ts';
 import type { Lwp, Proc, SigDisposition, WaitChannel } from './proc.ts';
@@ -217,6 +218,18 @@ export class Libc {
       if (!p) return { error: ESRCH };
       if (sig !== 0) yield* psignal(k, p, sig);
       return { error: 0 };
+    });
+  }
+
+  /**
+   * setitimer(ITIMER_REAL, { it_value: ms }): SIGALRM once `ms` milliseconds have passed,
+   * posted from a callout (softclock); 0 disarms. No interval (it_interval zero).
+   */
+  *setitimer(ms: number): Generator<Yield, SysResult, void> {
+    const { k } = this;
+    return yield* this.syscall('setitimer', `ITIMER_REAL, ${ms} ms`, function* () {
+      if (!Number.isFinite(ms) || ms < 0 || ms > 100_000_000_000) return { error: EINVAL };
+      return { error: yield* sys_setitimer_real(k, Math.round(ms * 1000)) };
     });
   }
 

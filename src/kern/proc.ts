@@ -86,6 +86,9 @@ export class Proc implements WaitChannel {
   /** Signals delivered to a catching handler, in order (what the scenario can observe). */
   readonly p_caught: number[] = [];
   p_xstat = 0;
+  /** ITIMER_REAL's callout (kern_time.ts), once setitimer armed it, and its overruns. */
+  p_realtimer: Callout | null = null;
+  p_realtimer_overruns = 0;
   readonly p_children: Proc[] = [];
   readonly l: Lwp;
   readonly chanName: string;
