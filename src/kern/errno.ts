@@ -24,6 +24,8 @@ export const ENOTSOCK = 38;
 export const EADDRINUSE = 48;
 export const ENOTCONN = 57;
 export const ENAMETOOLONG = 63;
+/** The syscall does not exist in this build (a design's own API replaces it). */
+export const ENOSYS = 78;
 /** Kernel-internal: restart the syscall (never seen by user code). */
 export const ERESTART = -1;
 /** Kernel-internal: return to user without touching the result registers. */
@@ -52,6 +54,7 @@ const NAMES: Readonly<Record<number, string>> = {
   [EADDRINUSE]: 'EADDRINUSE',
   [ENOTCONN]: 'ENOTCONN',
   [ENAMETOOLONG]: 'ENAMETOOLONG',
+  [ENOSYS]: 'ENOSYS',
   [ERESTART]: 'ERESTART',
   [EJUSTRETURN]: 'EJUSTRETURN',
 };

@@ -8,6 +8,7 @@
  * Results are plain data: ret (or -1), errno, and per-call extras (events, fds, data).
  */
 import type { KGen, Yield } from '../machine/machine.ts';
+import type { KeventOut } from '../trace.ts';
 import { EBADF, EINTR, EINVAL, ERESTART, ESRCH, EWOULDBLOCK, errno_name } from './errno.ts';
 import { filter_name, flags_name, type Kevent } from './event_h.ts';
 import { hzto, time_us } from './kern_clock.ts';
@@ -40,12 +41,26 @@ export interface SysResult {
   readonly data: string;
 }
 
-interface Outcome {
+export interface Outcome {
   error: number;
   ret?: number;
   events?: Kevent[];
   fds?: number[];
   data?: string;
+  /** A design's returned events, as the trace shows them (src/designs/: not struct kevents). */
+  traced?: readonly KeventOut[];
+}
+
+/**
+ * What the user API of another design (src/designs/) needs from a libc view: the kernel, the
+ * process and lwp it runs on, and the one syscall boundary (traced entry, signals on the way
+ * out, ERESTART). @internal
+ */
+export interface SyscallGate {
+  readonly k: Kernel;
+  readonly proc: Proc;
+  readonly lwp: Lwp;
+  syscall(name: string, args: string, body: () => KGen<Outcome>): Generator<Yield, SysResult, void>;
 }
 
 export interface ReadOptions {
@@ -68,6 +83,11 @@ export class Libc {
   /** Signals this process's handlers have run for, in order. */
   get caught(): readonly number[] {
     return this.proc.p_caught;
+  }
+
+  /** For the user APIs of src/designs/ (see SyscallGate). @internal */
+  gate(): SyscallGate {
+    return { k: this.k, proc: this.proc, lwp: this.lwp, syscall: (name, args, body) => this.syscall(name, args, body) };
   }
 
   /* ---- the syscall boundary ---- */
@@ -97,7 +117,7 @@ export class Libc {
         name,
         ret: r.ret,
         errno: r.error,
-        ...(o.events ? { events: o.events.map(kevent_out) } : {}),
+        ...(o.events ? { events: o.events.map(kevent_out) } : o.traced ? { events: o.traced } : {}),
       });
       return r;
     }

@@ -44,7 +44,8 @@ export interface Fileops {
   fo_close(k: Kernel, fp: File): KGen<number>;
 }
 
-export type FileType = 'kqueue' | 'pipe' | 'socket' | 'tty';
+/** `kevent`: Linux kevent's /dev/kevent queue (src/designs/linux_kevent.ts). */
+export type FileType = 'kqueue' | 'pipe' | 'socket' | 'tty' | 'kevent';
 
 export class File implements WaitChannel {
   f_count = 1;
