@@ -101,10 +101,13 @@ export function ipl_of_source(src: IrqSource): IplName {
  *     the UART, on i386 as on macppc. (The older 0x50..0xd0 numbering of intr.h 1.12.10.9,
  *     2000, had IPL_SERIAL 0xe0 above splsched = splhigh 0xd0: no different there.)
  *   - Pending interrupts are dispatched by Xspllower/Xdoreti highest pending bit first
- *     (bsrl over ipending & iunmask[cpl]), and the soft interrupts hold the top bits:
- *     SIR_CLOCK 31, SIR_NET 30, SIR_SERIAL 29, above every hardware slot. So softclock is
- *     dispatched before softnet, and softnet before softserial, lowest level first; the
- *     others wait until the one running lowers its spl (see deliveryOrder).
+ *     (bsrl over ipending & iunmask[cpl]; spl.S itself not read: the issue's account, and
+ *     x86 intrdefs.h 1.5.32.3 of 2007 notes that the SIR bits' position makes "soft
+ *     interrupt take priority over hardware interrupts when lowering the priority level"),
+ *     and the soft interrupts hold the top bits: SIR_CLOCK 31, SIR_NET 30, SIR_SERIAL 29,
+ *     above every hardware slot. So softclock is dispatched before softnet, and softnet
+ *     before softserial, lowest level first; the others wait until the one running lowers
+ *     its spl (see deliveryOrder).
  */
 const I386_LEVELS: Record<IplName, number> = {
   none: 0x0,
