@@ -253,7 +253,8 @@ export function* KNOTE_ACTIVATE(k: Kernel, kn: Knote): KGen {
      * KN_QUEUED above and knote_enqueue's splsched nothing is raised, so the caller's IPL
      * holds (knote() raises nothing; kill(2) posts its signal's KNOTE at spl0). An
      * interrupt that activates the same knote here queues it first, and knote_enqueue's
-     * KASSERT((kn->kn_status & KN_QUEUED) == 0) fails (without DIAGNOSTIC: queued twice).
+     * KASSERT((kn->kn_status & KN_QUEUED) == 0) fails (without DIAGNOSTIC: queued twice). mutant-register-nospl opens the same window
+     * in kqueue_register, which then runs at spl0.
      */
     yield 'KNOTE_ACTIVATE:enqueue';
     yield* knote_enqueue(k, kn);
@@ -285,6 +286,19 @@ export function* knote_enqueue(k: Kernel, kn: Knote): KGen {
   const kq = kn.kn_kq;
   kn_touch(k, kn);
   if (!k.build.has('mutant-double-enqueue')) KASSERT((kn.kn_status & KN_QUEUED) === 0, '(kn->kn_status & KN_QUEUED) == 0');
+  if (k.build.has('mutant-enqueue-nospl')) {
+    // No splsched: TAILQ_INSERT_TAIL stores through tqh_last as it was before an interrupt
+    // that queued another knote there, which is overwritten (lost from the queue, counted).
+    const tail = kq.kq_head.length;
+    yield 'knote_enqueue:tailq-insert';
+    kn_touch(k, kn);
+    kq.kq_head[tail] = kn;
+    kn.kn_status |= KN_QUEUED;
+    kq.kq_count++;
+    kn_trace(k, kn, 'enqueue', `kq_count is now ${kq.kq_count}`);
+    yield* kqueue_wakeup(k, kq);
+    return;
+  }
   const s = splsched(k.m);
   KQ_LOCK(k, kq, 'knote_enqueue');
   kq.kq_head.push(kn);
@@ -300,6 +314,19 @@ export function* knote_dequeue(k: Kernel, kn: Knote): KGen {
   const kq = kn.kn_kq;
   KASSERT((kn.kn_status & KN_QUEUED) !== 0, 'kn->kn_status & KN_QUEUED');
   kn_touch(k, kn);
+  if (k.build.has('mutant-dequeue-nospl')) {
+    // No splsched: TAILQ_REMOVE of the last knote points tqh_last back at its predecessor,
+    // an interrupt links a knote there, and clearing the predecessor's link cuts it off.
+    const i = kq.kq_head.indexOf(kn);
+    const last = i === kq.kq_head.length - 1;
+    yield 'knote_dequeue:tailq-remove';
+    kn_touch(k, kn);
+    kq.kq_head.splice(i, last ? kq.kq_head.length - i : 1);
+    kn.kn_status &= ~KN_QUEUED;
+    if (!k.build.has('mutant-count-skew')) kq.kq_count--;
+    kn_trace(k, kn, 'dequeue', `kq_count is now ${kq.kq_count}`);
+    return;
+  }
   const s = splsched(k.m);
   KQ_LOCK(k, kq, 'knote_dequeue');
   kq.kq_head.splice(kq.kq_head.indexOf(kn), 1);
@@ -576,7 +603,7 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
       kn.kn_kevent.udata = kev.udata;
       if (k.build.has('kcont-knote')) KN_KC_ASSERT(k, kn);
     }
-    const s = splsched(k.m);
+    const s = k.build.has('mutant-register-nospl') ? k.m.cpl : splsched(k.m);
     if (yield* (kn.kn_fop as Filterops).f_event(k, kn, 0)) yield* KNOTE_ACTIVATE(k, kn);
     yield* splx(k.m, s, 'kqueue_register:splx');
   } else if (kev.flags & EV_DELETE) {
@@ -760,6 +787,11 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
         tickle_trace(k, kq, 'eintr', 'tickled and nothing queued: EINTR instead of sleeping');
       } else {
         kq.kq_state |= KQ_SLEEP;
+        if (k.build.has('mutant-wakeup-before-sleep')) {
+          // The spl comes down before ltsleep has put the lwp on the sleep queue.
+          yield* splx(k.m, s, 'kqueue_scan:splx-before-sleep');
+          k.m.touch('chan', kq.chanName);
+        }
         error = yield* ltsleep(k, kq, true, 'kqread', timeout);
         if (error === EWOULDBLOCK) timed_out_over(k, kq, 'queued after the timeout fired: kevent returns 0 and leaves it queued');
       }
@@ -774,8 +806,9 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
     kq.kq_head.push(marker);
     while (count > 0) {
       k.m.touch('chan', kq.chanName);
-      const kn = kq.kq_head.shift() as Knote;
-      if (kn === marker) {
+      const kn = kq.kq_head.shift();
+      // An empty queue ends the scan only when mutant-marker-early took the marker away.
+      if (kn === marker || kn === undefined) {
         yield* splx(k.m, s, 'kqueue_scan:splx');
         if (count === maxevents) continue scan;
         break scan;
@@ -790,6 +823,12 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
       }
       const oneshot = (kn.kn_kevent.flags & EV_ONESHOT) !== 0 && !k.build.has('mutant-oneshot-requeue');
       if (!oneshot && !(yield* (kn.kn_fop as Filterops).f_event(k, kn, 0))) {
+        if (k.build.has('mutant-scan-recheck-window')) {
+          // The spl comes down between the re-check and clearing KN_QUEUED.
+          yield* splx(k.m, s, 'kqueue_scan:recheck-splx');
+          s = splsched(k.m);
+          kn_touch(k, kn);
+        }
         kn.kn_status &= ~(KN_QUEUED | KN_ACTIVE);
         kn_trace(k, kn, 'skip', 'no longer true when re-checked');
         continue;
@@ -798,6 +837,8 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
       kn_trace(k, kn, 'deliver', `copied out to pid ${p.p_pid}`);
       if (oneshot) {
         kn.kn_status &= ~KN_QUEUED;
+        // mutant-marker-early: the marker goes before the spl comes down, as if the scan were done.
+        if (k.build.has('mutant-marker-early') && kq.kq_head.includes(marker)) kq.kq_head.splice(kq.kq_head.indexOf(marker), 1);
         yield* splx(k.m, s, 'kqueue_scan:oneshot-splx');
         (kn.kn_fop as Filterops).f_detach(k, kn);
         yield* knote_drop(k, kn, p.p_fd, 'EV_ONESHOT delivered');
@@ -825,7 +866,8 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
       }
     }
     k.m.touch('chan', kq.chanName);
-    kq.kq_head.splice(kq.kq_head.indexOf(marker), 1);
+    const at = kq.kq_head.indexOf(marker);
+    if (at >= 0) kq.kq_head.splice(at, 1);
     yield* splx(k.m, s, 'kqueue_scan:splx');
     break;
   }

@@ -119,13 +119,19 @@ function* soreceive(k: Kernel, fp: File, nbytes: number, nonblock: boolean): KGe
   for (;;) {
     k.m.touch('chan', so.so_rcv.chanName);
     if (sb.sb_cc > 0) {
+      const cc = sb.sb_cc;
+      if (k.build.has('mutant-soreceive-nospl')) {
+        // Outside splsoftnet: udp_input may append between this read of sb_cc and its update.
+        yield 'soreceive:sb_cc-read';
+        k.m.touch('chan', so.so_rcv.chanName);
+      }
       const head = sb.records[0] as string;
       const data = head.slice(0, nbytes);
       // A datagram is consumed whole even if the reader asked for less.
       const rest = so.so_type === 'stream' ? head.slice(data.length) : '';
       if (rest) sb.records[0] = rest;
       else sb.records.shift();
-      sb.sb_cc -= head.length - rest.length;
+      sb.sb_cc = cc - (head.length - rest.length);
       yield 'soreceive:copied';
       if (so.so_peer) yield* sowwakeup(k, so.so_peer);
       return { error: 0, data };
@@ -133,6 +139,11 @@ function* soreceive(k: Kernel, fp: File, nbytes: number, nonblock: boolean): KGe
     if (so.so_state & SS_CANTRCVMORE) return { error: 0, data: '' };
     if (nonblock) return { error: EAGAIN, data: '' };
     sb.sb_wait = true;
+    if (k.build.has('mutant-sbwait-unlocked')) {
+      // sbwait without splsoftnet: sorwakeup can run between here and the sleep.
+      yield 'soreceive:sbwait';
+      k.m.touch('chan', so.so_rcv.chanName);
+    }
     const error = yield* ltsleep(k, sb, true, 'netcon', 0);
     if (error) return { error, data: '' };
   }
