@@ -84,7 +84,7 @@ import { sig_filtops } from './kern_sig.ts';
 import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
 import { Callout, callout_reset, callout_schedule, callout_stop } from './kern_timeout.ts';
 import type { Kernel } from './kernel.ts';
-import { type File, type Filedesc, type Fileops, KN_HASH, KN_HASHSIZE, type Proc, type WaitChannel } from './proc.ts';
+import { type File, type Filedesc, type Fileops, KN_HASH, KN_HASHSIZE, P_SUGID, type Proc, type WaitChannel } from './proc.ts';
 
 /** struct filterops. f_event may run kernel code that has preemption points (NOTE_TRACK). */
 export interface Filterops {
@@ -770,8 +770,11 @@ const file_filtops: Filterops = {
 function filt_procattach(k: Kernel, kn: Knote): number {
   const p = k.procs.find((x) => x.p_pid === kn.kn_kevent.ident && x.p_stat === 'active');
   if (!p) return ESRCH;
+  // Fail if it is not owned by you (the real uids differ) or it has changed credentials
+  // (P_SUGID), unless you are the super-user (suser(9) looks at the effective uid). Modern's
+  // kauth listener (kqueue_listener_cb) and secmodel_suser decide the same way.
   const self = curlwp(k).l_proc;
-  if (p.p_ruid !== self.p_ruid && self.p_ruid !== 0) return EACCES;
+  if ((p.p_cred.ruid !== self.p_cred.ruid || p.p_flag & P_SUGID) && self.p_cred.euid !== 0) return EACCES;
   kn.kn_ptr = p;
   kn.kn_kevent.flags |= EV_CLEAR;
   // A knote the kernel registered for NOTE_TRACK on a new child reports NOTE_CHILD at once.

@@ -14,7 +14,7 @@ import { knote } from './kern_event.ts';
 import { psignal, SIGCHLD } from './kern_sig.ts';
 import { curlwp, wakeup } from './kern_synch.ts';
 import type { Kernel, UserMain } from './kernel.ts';
-import type { Proc } from './proc.ts';
+import { P_SUGID, type Proc } from './proc.ts';
 
 export function* exit1(k: Kernel, status: number): KGen<never> {
   const p = curlwp(k).l_proc;
@@ -42,7 +42,10 @@ export class LwpExit extends Error {
 
 export function* fork1(k: Kernel, name: string, body: UserMain): KGen<Proc> {
   const parent = curlwp(k).l_proc;
-  const child = k.proc_create(name, body, parent, parent.p_ruid);
+  const child = k.proc_create(name, body, parent, parent.p_cred.ruid);
+  // The child has the parent's credentials, and stays set-id if the parent was (kern_fork.c).
+  Object.assign(child.p_cred, parent.p_cred);
+  child.p_flag = parent.p_flag & P_SUGID;
   fdcopy(parent, child);
   parent.p_children.push(child);
   yield* knote(k, parent.p_klist, NOTE_FORK | child.p_pid);

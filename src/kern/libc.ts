@@ -5,103 +5,39 @@
  *   - enters the kernel (traced as `syscall`), runs the sys_* code,
  *   - delivers pending signals on the way out (userret), restarting on ERESTART as the
  *     trap handler would, and returns (traced as `sysret`).
- * Results are plain data: ret (or -1), errno, and per-call extras (events, fds, data).
+ * Results are plain data: ret (or -1), errno, and per-call extras (events, fds, data, ...).
+ *
+ * The boundary itself is libc_syscall.ts; the calls are split by subsystem, each class
+ * extending the one before: libc_proc.ts (process, credentials, time, wait), libc_vfs.ts
+ * (files, directories, FIFOs), libc_net.ts (TCP), and this file (kqueue, kevent, pipes, the
+ * first sockets, signals, fork, lwps), whose Libc is what a scenario's process gets.
  */
-import type { KGen, Yield } from '../machine/machine.ts';
-import { EBADF, EINTR, EINVAL, ERESTART, ESRCH, EWOULDBLOCK, errno_name } from './errno.ts';
+import type { Yield } from '../machine/machine.ts';
+import { EBADF, EINTR, EINVAL, ERESTART, ESRCH, EWOULDBLOCK } from './errno.ts';
 import { filter_name, flags_name, type Kevent } from './event_h.ts';
 import { hzto, time_us } from './kern_clock.ts';
 import { fd_getfile, sys_close } from './kern_descrip.ts';
-import { kevent_out, sys_kevent, sys_kqueue, type Timespec } from './kern_event.ts';
+import { sys_kevent, sys_kqueue, type Timespec } from './kern_event.ts';
 import { exit1, fork1, LwpExit, sys_execve } from './kern_exit.ts';
 import { lwp_create, lwp_exit, lwp_wait } from './kern_lwp.ts';
-import { CURSIG, NSIG, postsig, psignal, SIGKILL, sig_name } from './kern_sig.ts';
+import { NSIG, psignal, SIGKILL, sig_name } from './kern_sig.ts';
 import { ltsleep } from './kern_synch.ts';
-import type { Kernel, UserMain } from './kernel.ts';
+import type { UserMain } from './kernel.ts';
+import { ExpectationFailed, LibcSyscall, type SysResult } from './libc_syscall.ts';
 import { sys_bind, sys_sendto, sys_socket_udp } from './netinet.ts';
-import type { Lwp, Proc, SigDisposition, WaitChannel } from './proc.ts';
+import type { SigDisposition, WaitChannel } from './proc.ts';
 import { sys_pipe } from './sys_pipe.ts';
 import { sys_open_tty } from './tty.ts';
 import { sys_socketpair } from './uipc_socket.ts';
 
-export interface SysResult {
-  /** The syscall's return value, or -1 on error. */
-  readonly ret: number;
-  /** 0 on success, else the errno value. */
-  readonly errno: number;
-  /** The errno's name (`EINTR`), or `0`. */
-  readonly error: string;
-  /** kevent: the events copied out, in order. */
-  readonly events: readonly Kevent[];
-  /** pipe, socketpair: the two new descriptors. */
-  readonly fds: readonly number[];
-  /** read: the bytes read. */
-  readonly data: string;
-}
-
-interface Outcome {
-  error: number;
-  ret?: number;
-  events?: Kevent[];
-  fds?: number[];
-  data?: string;
-}
+export { ExpectationFailed, type SysResult };
 
 export interface ReadOptions {
   readonly nonblock?: boolean;
 }
 
 /** A user program's view of the kernel. */
-export class Libc {
-  constructor(
-    private readonly k: Kernel,
-    readonly proc: Proc,
-    /** The lwp this view runs on: the process's first one unless made by lwp_create. */
-    private readonly lwp: Lwp = proc.l,
-  ) {}
-
-  get pid(): number {
-    return this.proc.p_pid;
-  }
-
-  /** Signals this process's handlers have run for, in order. */
-  get caught(): readonly number[] {
-    return this.proc.p_caught;
-  }
-
-  /* ---- the syscall boundary ---- */
-
-  private *syscall(name: string, args: string, body: () => KGen<Outcome>): Generator<Yield, SysResult, void> {
-    const k = this.k;
-    const t = this.lwp.thread;
-    for (;;) {
-      yield `user:${name}`;
-      t.userMode = false;
-      k.bus.emit('syscall', { pid: this.pid, name, args });
-      const o = yield* body();
-      // userret: deliver what was posted while we were in the kernel.
-      for (let sig = CURSIG(this.proc); sig !== 0; sig = CURSIG(this.proc)) yield* postsig(k, sig);
-      t.userMode = true;
-      if (o.error === ERESTART) continue;
-      const r: SysResult = {
-        ret: o.error ? -1 : (o.ret ?? 0),
-        errno: o.error,
-        error: errno_name(o.error),
-        events: o.events ?? [],
-        fds: o.fds ?? [],
-        data: o.data ?? '',
-      };
-      k.bus.emit('sysret', {
-        pid: this.pid,
-        name,
-        ret: r.ret,
-        errno: r.error,
-        ...(o.events ? { events: o.events.map(kevent_out) } : {}),
-      });
-      return r;
-    }
-  }
-
+export class Libc extends LibcSyscall {
   *kqueue(): Generator<Yield, SysResult, void> {
     const { k } = this;
     return yield* this.syscall('kqueue', '', function* () {
@@ -298,28 +234,4 @@ export class Libc {
     this.k.bus.emit('syscall', { pid: this.pid, name: 'exit', args: `status ${status}` });
     return yield* exit1(this.k, status);
   }
-
-  /* ---- scenario helpers (not syscalls) ---- */
-
-  /** Put a line in the trace. */
-  log(text: string): void {
-    this.k.bus.emit('log', { text: `${this.proc.p_comm}[${this.pid}]: ${text}` });
-  }
-
-  /**
-   * State an expectation. If it does not hold, the run ends at once with an `expectation`
-   * violation naming `what`.
-   */
-  expect(cond: boolean, what: string): void {
-    if (cond) return;
-    const message = `${this.proc.p_comm}[${this.pid}]: expected ${what}`;
-    this.k.bus.emit('violation', { invariant: 'expectation', message });
-    this.k.m.stop({ kind: 'violation', invariant: 'expectation', message });
-    throw new ExpectationFailed(message);
-  }
-}
-
-/** Unwinds a process whose expectation failed; the run has already been stopped. */
-export class ExpectationFailed extends Error {
-  override readonly name = 'ExpectationFailed';
 }

@@ -44,10 +44,20 @@ export interface Fileops {
   fo_close(k: Kernel, fp: File): KGen<number>;
 }
 
-export type FileType = 'kqueue' | 'pipe' | 'socket' | 'tty';
+export type FileType = 'kqueue' | 'pipe' | 'socket' | 'tty' | 'vnode';
+
+/* f_flag bits (sys/fcntl.h: FREAD = O_RDONLY + 1, and so on) */
+export const FREAD = 0x0001;
+export const FWRITE = 0x0002;
+export const FNONBLOCK = 0x0004;
+export const FAPPEND = 0x0008;
 
 export class File implements WaitChannel {
   f_count = 1;
+  /** FREAD / FWRITE / FNONBLOCK / FAPPEND. Pipes, sockets and ttys are opened read-write. */
+  f_flag = FREAD | FWRITE;
+  /** The offset of the next read or write (vnodes; fo_read and fo_write move it). */
+  f_offset = 0;
 
   constructor(
     readonly f_serial: number,
@@ -75,6 +85,19 @@ export class Filedesc {
 
 export type ProcStat = 'active' | 'zombie';
 
+/** The process's credentials (struct pcred + ucred, reduced to the user ids). */
+export interface Cred {
+  /** Real uid (p_ruid). */
+  ruid: number;
+  /** Effective uid (cr_uid): what permission checks use. */
+  euid: number;
+  /** Saved set-user-id (p_svuid). */
+  svuid: number;
+}
+
+/** p_flag: the process changed its credentials (set-id), so others may not trace it. */
+export const P_SUGID = 0x00000100;
+
 export class Proc implements WaitChannel {
   p_stat: ProcStat = 'active';
   readonly p_fd = new Filedesc();
@@ -86,6 +109,10 @@ export class Proc implements WaitChannel {
   /** Signals delivered to a catching handler, in order (what the scenario can observe). */
   readonly p_caught: number[] = [];
   p_xstat = 0;
+  /** The signal that terminated the process (0 for exit(2)); with p_xstat, the wait status. */
+  p_xsig = 0;
+  p_flag = 0;
+  readonly p_cred: Cred;
   readonly p_children: Proc[] = [];
   readonly l: Lwp;
   readonly chanName: string;
@@ -94,8 +121,9 @@ export class Proc implements WaitChannel {
     readonly p_pid: number,
     readonly p_comm: string,
     readonly p_pptr: Proc | null,
-    readonly p_ruid: number,
+    cred: Cred,
   ) {
+    this.p_cred = { ...cred };
     this.l = new Lwp(this);
     this.chanName = `proc ${p_pid}`;
   }
