@@ -20,7 +20,28 @@ import type { NicPacket, SerialInput, UserMain } from '../src/kern/kernel.ts';
 export * from '../src/kern/errno.ts';
 export * from '../src/kern/event_h.ts';
 export type { KernelListenerDef } from '../src/kern/kcont_listener.ts';
-export { SIGALRM, SIGCHLD, SIGHUP, SIGINT, SIGKILL, SIGPIPE, SIGTERM, SIGUSR1, SIGUSR2, sig_name } from '../src/kern/kern_sig.ts';
+export { W_EXITCODE, WEXITSTATUS, WIFEXITED, WIFSIGNALED, WNOHANG, WTERMSIG } from '../src/kern/kern_exit.ts';
+export {
+  NSIG,
+  SIGALRM,
+  SIGCHLD,
+  SIGCONT,
+  SIGHUP,
+  SIGINFO,
+  SIGINT,
+  SIGIO,
+  SIGKILL,
+  SIGPIPE,
+  SIGQUIT,
+  SIGSTOP,
+  SIGTERM,
+  SIGURG,
+  SIGUSR1,
+  SIGUSR2,
+  SIGWINCH,
+  sig_name,
+} from '../src/kern/kern_sig.ts';
+export { BOOTTIME_SEC, CLOCK_MONOTONIC, CLOCK_REALTIME } from '../src/kern/kern_time.ts';
 export type { UserMain } from '../src/kern/kernel.ts';
 export type { Libc, SysResult } from '../src/kern/libc.ts';
 export { PIPE_BUF, PIPE_SIZE } from '../src/kern/sys_pipe.ts';

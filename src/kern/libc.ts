@@ -13,19 +13,18 @@
  * first sockets, signals, fork, lwps), whose Libc is what a scenario's process gets.
  */
 import type { Yield } from '../machine/machine.ts';
-import { EBADF, EINTR, EINVAL, ERESTART, ESRCH, EWOULDBLOCK } from './errno.ts';
+import { EBADF, EINVAL, ESRCH } from './errno.ts';
 import { filter_name, flags_name, type Kevent } from './event_h.ts';
-import { hzto, time_us } from './kern_clock.ts';
 import { fd_getfile, sys_close } from './kern_descrip.ts';
 import { sys_kevent, sys_kqueue, type Timespec } from './kern_event.ts';
 import { exit1, fork1, LwpExit, sys_execve } from './kern_exit.ts';
 import { lwp_create, lwp_exit, lwp_wait } from './kern_lwp.ts';
 import { NSIG, psignal, SIGKILL, sig_name } from './kern_sig.ts';
-import { ltsleep } from './kern_synch.ts';
 import type { UserMain } from './kernel.ts';
-import { ExpectationFailed, LibcSyscall, type SysResult } from './libc_syscall.ts';
+import { LibcProc } from './libc_proc.ts';
+import { ExpectationFailed, type SysResult } from './libc_syscall.ts';
 import { sys_bind, sys_sendto, sys_socket_udp } from './netinet.ts';
-import type { SigDisposition, WaitChannel } from './proc.ts';
+import type { SigDisposition } from './proc.ts';
 import { sys_pipe } from './sys_pipe.ts';
 import { sys_open_tty } from './tty.ts';
 import { sys_socketpair } from './uipc_socket.ts';
@@ -37,7 +36,7 @@ export interface ReadOptions {
 }
 
 /** A user program's view of the kernel. */
-export class Libc extends LibcSyscall {
+export class Libc extends LibcProc {
   *kqueue(): Generator<Yield, SysResult, void> {
     const { k } = this;
     return yield* this.syscall('kqueue', '', function* () {
@@ -212,19 +211,6 @@ export class Libc extends LibcSyscall {
     const { k, proc } = this;
     return yield* this.syscall('_lwp_wait', `lid ${lid}`, function* () {
       return { error: yield* lwp_wait(k, proc, lid) };
-    });
-  }
-
-  /** nanosleep(2): sleep interruptibly for `ms` milliseconds (EINTR on a signal). */
-  *nanosleep(ms: number): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
-    return yield* this.syscall('nanosleep', `${ms} ms`, function* () {
-      if (!Number.isFinite(ms) || ms < 0) return { error: EINVAL };
-      const chan: WaitChannel = { chanName: `nanosleep ${proc.p_pid}` };
-      const ticks = Math.max(1, hzto(k, time_us(k) + ms * 1000));
-      const error = yield* ltsleep(k, chan, true, 'nanoslp', ticks);
-      // A timed-out sleep is success; nanosleep is never restarted after a signal.
-      return { error: error === EWOULDBLOCK ? 0 : error === ERESTART ? EINTR : error };
     });
   }
 

@@ -83,7 +83,8 @@ export class Filedesc {
   fd_knhash: Knote[][] | null = null;
 }
 
-export type ProcStat = 'active' | 'zombie';
+/** A zombie stays until its parent's wait4 reaps it. */
+export type ProcStat = 'active' | 'zombie' | 'reaped';
 
 /** The process's credentials (struct pcred + ucred, reduced to the user ids). */
 export interface Cred {
@@ -113,6 +114,8 @@ export class Proc implements WaitChannel {
   p_xsig = 0;
   p_flag = 0;
   readonly p_cred: Cred;
+  /** The ITIMER_REAL callout (alarm); created on first use. */
+  p_realtimer: Callout | null = null;
   readonly p_children: Proc[] = [];
   readonly l: Lwp;
   readonly chanName: string;
