@@ -334,6 +334,16 @@ export function* knote_fdclose(k: Kernel, p: Proc, fd: number): KGen {
   if (list) yield* knote_remove(k, p.p_fd, list, `descriptor ${fd} closed`);
 }
 
+/*
+ * What an object's fo_kqfilter returns for a filter it does not support: 1 in 2.0 and 4.0
+ * (seltrue_kqfilter and friends return 1, which is EPERM's number), EINVAL in the modern
+ * source (kern_event.c 1.140 seltrue_kqfilter and kqueue_kqfilter, sys_pipe.c 1.160,
+ * uipc_socket.c, genfs_vnops.c).
+ */
+export function kqfilter_unsupported(k: Kernel): number {
+  return kern_version_at_least(k.build, 'netbsd-modern') ? EINVAL : 1;
+}
+
 /* ---------------------------------------------------------------- kqueue file */
 
 function filt_kqdetach(_k: Kernel, kn: Knote): void {
@@ -354,10 +364,9 @@ const kqread_filtops: Filterops = {
   f_event: filt_kqueue,
 };
 
-function kqueue_kqfilter(_k: Kernel, fp: File, kn: Knote): number {
+function kqueue_kqfilter(k: Kernel, fp: File, kn: Knote): number {
   const kq = fp.f_data as Kqueue;
-  // Anything but EVFILT_READ gets 1, the kernel's catch-all (numerically EPERM).
-  if (kn.kn_kevent.filter !== EVFILT_READ) return 1;
+  if (kn.kn_kevent.filter !== EVFILT_READ) return kqfilter_unsupported(k);
   kn.kn_fop = kqread_filtops;
   kq.kq_sel.unshift(kn);
   return 0;

@@ -25,6 +25,7 @@ import { LibcProc } from './libc_proc.ts';
 import { ExpectationFailed, type SysResult } from './libc_syscall.ts';
 import { sys_bind, sys_sendto, sys_socket_udp } from './netinet.ts';
 import type { SigDisposition } from './proc.ts';
+import { dofileread, dofilewrite } from './sys_generic.ts';
 import { sys_pipe } from './sys_pipe.ts';
 import { sys_open_tty } from './tty.ts';
 import { sys_socketpair } from './uipc_socket.ts';
@@ -111,7 +112,7 @@ export class Libc extends LibcProc {
     return yield* this.syscall('read', `fd ${fd}, ${nbytes} bytes${opts.nonblock ? ', O_NONBLOCK' : ''}`, function* () {
       const fp = fd_getfile(proc, fd);
       if (!fp) return { error: EBADF };
-      const r = yield* fp.f_ops.fo_read(k, fp, nbytes, opts.nonblock ?? false);
+      const r = yield* dofileread(k, fp, nbytes, opts.nonblock ?? false, null);
       return { error: r.error, ret: r.data.length, data: r.data };
     });
   }
@@ -121,7 +122,7 @@ export class Libc extends LibcProc {
     return yield* this.syscall('write', `fd ${fd}, ${data.length} bytes${opts.nonblock ? ', O_NONBLOCK' : ''}`, function* () {
       const fp = fd_getfile(proc, fd);
       if (!fp) return { error: EBADF };
-      const r = yield* fp.f_ops.fo_write(k, fp, data, opts.nonblock ?? false);
+      const r = yield* dofilewrite(k, fp, data, opts.nonblock ?? false, null);
       return { error: r.error, ret: r.written };
     });
   }

@@ -36,8 +36,9 @@ export class Lwp {
 }
 
 export interface Fileops {
-  fo_read(k: Kernel, fp: File, nbytes: number, nonblock: boolean): KGen<{ error: number; data: string }>;
-  fo_write(k: Kernel, fp: File, data: string, nonblock: boolean): KGen<{ error: number; written: number }>;
+  /** Read at `offset` (pread), or at and past the file's own offset when it is null. */
+  fo_read(k: Kernel, fp: File, nbytes: number, nonblock: boolean, offset: number | null): KGen<{ error: number; data: string }>;
+  fo_write(k: Kernel, fp: File, data: string, nonblock: boolean, offset: number | null): KGen<{ error: number; written: number }>;
   /** Attach a knote to the object behind the file; returns an errno (or 1, as the kernel does). */
   fo_kqfilter(k: Kernel, fp: File, kn: Knote): number;
   fo_ioctl(k: Kernel, fp: File, cmd: string, arg: unknown): KGen<number>;

@@ -15,8 +15,7 @@ import type { KGen } from '../machine/machine.ts';
 import { EAGAIN, EMFILE, ENOTCONN, ENOTTY, EPIPE } from './errno.ts';
 import { EV_EOF, EVFILT_READ, EVFILT_WRITE, NOTE_LOWAT } from './event_h.ts';
 import { fd_avail, fdalloc, file_create } from './kern_descrip.ts';
-import { type Filterops, type Knote, knote } from './kern_event.ts';
-import { psignal, SIGPIPE } from './kern_sig.ts';
+import { type Filterops, type Knote, knote, kqfilter_unsupported } from './kern_event.ts';
 import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
 import type { Kernel } from './kernel.ts';
 import type { File, Fileops, WaitChannel } from './proc.ts';
@@ -140,10 +139,8 @@ function* soreceive(k: Kernel, fp: File, nbytes: number, nonblock: boolean): KGe
 
 function* sosend(k: Kernel, fp: File, data: string, nonblock: boolean): KGen<{ error: number; written: number }> {
   const so = socket_of(fp);
-  if (so.so_state & SS_CANTSENDMORE) {
-    yield* psignal(k, curlwp(k).l_proc, SIGPIPE);
-    return { error: EPIPE, written: 0 };
-  }
+  // EPIPE: the generic write path (dofilewrite) posts SIGPIPE.
+  if (so.so_state & SS_CANTSENDMORE) return { error: EPIPE, written: 0 };
   if (so.so_type === 'dgram') return { error: ENOTCONN, written: 0 };
   const peer = so.so_peer;
   if (!peer) return { error: ENOTCONN, written: 0 };
@@ -217,7 +214,7 @@ function* filt_sowrite(_k: Kernel, kn: Knote, _hint: number): KGen<boolean> {
 const soread_filtops: Filterops = { f_isfd: true, f_attach: () => 0, f_detach: filt_sordetach, f_event: filt_soread };
 const sowrite_filtops: Filterops = { f_isfd: true, f_attach: () => 0, f_detach: filt_sowdetach, f_event: filt_sowrite };
 
-function soo_kqfilter(_k: Kernel, fp: File, kn: Knote): number {
+function soo_kqfilter(k: Kernel, fp: File, kn: Knote): number {
   const so = socket_of(fp);
   let sb: Sockbuf;
   switch (kn.kn_kevent.filter) {
@@ -230,7 +227,7 @@ function soo_kqfilter(_k: Kernel, fp: File, kn: Knote): number {
       sb = so.so_snd;
       break;
     default:
-      return 1;
+      return kqfilter_unsupported(k);
   }
   sb.sb_sel.unshift(kn);
   return 0;
