@@ -19,7 +19,9 @@ import type { NicPacket, SerialInput, UserMain } from '../src/kern/kernel.ts';
 
 export * from '../src/kern/errno.ts';
 export * from '../src/kern/event_h.ts';
+export { _PC_LINK_MAX, _PC_PIPE_BUF } from '../src/kern/fifo_vnops.ts';
 export type { KernelListenerDef } from '../src/kern/kcont_listener.ts';
+export { F_GETFL, F_SETFL } from '../src/kern/kern_descrip.ts';
 export { W_EXITCODE, WEXITSTATUS, WIFEXITED, WIFSIGNALED, WNOHANG, WTERMSIG } from '../src/kern/kern_exit.ts';
 export {
   NSIG,
@@ -45,6 +47,9 @@ export { BOOTTIME_SEC, CLOCK_MONOTONIC, CLOCK_REALTIME } from '../src/kern/kern_
 export type { UserMain } from '../src/kern/kernel.ts';
 export type { Libc, SysResult } from '../src/kern/libc.ts';
 export { PIPE_BUF, PIPE_SIZE } from '../src/kern/sys_pipe.ts';
+export { S_IRGRP, S_IROTH, S_IRUSR, S_IRWXG, S_IRWXO, S_IRWXU, S_IWGRP, S_IWOTH, S_IWUSR, S_IXGRP, S_IXOTH, S_IXUSR } from '../src/kern/ufs_vnops.ts';
+export { SEEK_CUR, SEEK_END, SEEK_SET } from '../src/kern/vfs_syscalls.ts';
+export { O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from '../src/kern/vfs_vnops.ts';
 
 export interface ProcessDef {
   /** The process's name in the trace (`reader`). */

@@ -21,8 +21,8 @@ import { exit1, fork1, LwpExit, sys_execve } from './kern_exit.ts';
 import { lwp_create, lwp_exit, lwp_wait } from './kern_lwp.ts';
 import { NSIG, psignal, SIGKILL, sig_name } from './kern_sig.ts';
 import type { UserMain } from './kernel.ts';
-import { LibcProc } from './libc_proc.ts';
 import { ExpectationFailed, type SysResult } from './libc_syscall.ts';
+import { LibcVfs } from './libc_vfs.ts';
 import { sys_bind, sys_sendto, sys_socket_udp } from './netinet.ts';
 import type { SigDisposition } from './proc.ts';
 import { dofileread, dofilewrite } from './sys_generic.ts';
@@ -37,7 +37,7 @@ export interface ReadOptions {
 }
 
 /** A user program's view of the kernel. */
-export class Libc extends LibcProc {
+export class Libc extends LibcVfs {
   *kqueue(): Generator<Yield, SysResult, void> {
     const { k } = this;
     return yield* this.syscall('kqueue', '', function* () {

@@ -20,7 +20,7 @@ import { type Knote, knote } from './kern_event.ts';
 import { type Kcq, kcont_ipl_of, kcont_run_all } from './kern_kcont.ts';
 import { curlwp } from './kern_synch.ts';
 import type { Kernel, NicPacket } from './kernel.ts';
-import { type Socket, sbappend, socket_of, socreate, sorwakeup } from './uipc_socket.ts';
+import { PR_ATOMIC, type Protosw, type Socket, sbappend, socket_of, socreate, sorwakeup, UDP_RECVSPACE, UDP_SENDSPACE } from './uipc_socket.ts';
 
 export interface NetState {
   /** UDP ports with a bound socket. */
@@ -88,9 +88,31 @@ function* udp_input(k: Kernel, net: NetState, pkt: NicPacket): KGen {
   yield* sorwakeup(k, so);
 }
 
+/*
+ * UDP's protosw: datagrams leave through sendto (sys_sendto), so PRU_SEND is never reached
+ * from write(2), which fails first with ENOTCONN (the socket is never connected here).
+ */
+export const udp_protosw: Protosw = {
+  pr_name: 'udp',
+  pr_flags: PR_ATOMIC,
+  pr_sendspace: UDP_SENDSPACE,
+  pr_recvspace: UDP_RECVSPACE,
+  *pru_send() {},
+  *pru_rcvd() {},
+  *pru_shutdown() {},
+  *pru_abort() {},
+  *pru_detach(k, so) {
+    k.m.touch('net');
+    if (k.net.bound.get(so.so_port) === so) k.net.bound.delete(so.so_port);
+  },
+  pr_sendspace_of(so) {
+    return so.so_snd.space();
+  },
+};
+
 export function* sys_socket_udp(k: Kernel): KGen<{ error: number; fd: number }> {
   if (!fd_avail(curlwp(k).l_proc, 1)) return { error: EMFILE, fd: -1 };
-  const { fp } = socreate(k, 'dgram');
+  const { fp } = socreate(k, udp_protosw);
   const fd = fdalloc(curlwp(k).l_proc, fp);
   yield 'sys_socket:done';
   return { error: 0, fd };
