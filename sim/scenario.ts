@@ -48,6 +48,26 @@ export type { UserMain } from '../src/kern/kernel.ts';
 export type { Libc, SysResult } from '../src/kern/libc.ts';
 export { PIPE_BUF, PIPE_SIZE } from '../src/kern/sys_pipe.ts';
 export { S_IRGRP, S_IROTH, S_IRUSR, S_IRWXG, S_IRWXO, S_IRWXU, S_IWGRP, S_IWOTH, S_IWUSR, S_IXGRP, S_IXOTH, S_IXUSR } from '../src/kern/ufs_vnops.ts';
+export {
+  AF_INET,
+  AF_LOCAL,
+  SHUT_RD,
+  SHUT_RDWR,
+  SHUT_WR,
+  SO_ACCEPTCONN,
+  SO_ERROR,
+  SO_LINGER,
+  SO_RCVBUF,
+  SO_RCVLOWAT,
+  SO_REUSEADDR,
+  SO_SNDBUF,
+  SO_SNDLOWAT,
+  SO_TYPE,
+  SOCK_DGRAM,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+  SOL_SOCKET,
+} from '../src/kern/uipc_syscalls.ts';
 export { SEEK_CUR, SEEK_END, SEEK_SET } from '../src/kern/vfs_syscalls.ts';
 export { O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from '../src/kern/vfs_vnops.ts';
 

@@ -30,6 +30,7 @@ export const EALREADY = 37;
 export const ENOTSOCK = 38;
 export const EDESTADDRREQ = 39;
 export const ENOPROTOOPT = 42;
+export const EPROTONOSUPPORT = 43;
 export const EOPNOTSUPP = 45;
 export const EAFNOSUPPORT = 47;
 export const EADDRINUSE = 48;
@@ -77,6 +78,7 @@ const NAMES: Readonly<Record<number, string>> = {
   [ENOTSOCK]: 'ENOTSOCK',
   [EDESTADDRREQ]: 'EDESTADDRREQ',
   [ENOPROTOOPT]: 'ENOPROTOOPT',
+  [EPROTONOSUPPORT]: 'EPROTONOSUPPORT',
   [EOPNOTSUPP]: 'EOPNOTSUPP',
   [EAFNOSUPPORT]: 'EAFNOSUPPORT',
   [EADDRINUSE]: 'EADDRINUSE',

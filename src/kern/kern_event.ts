@@ -950,6 +950,9 @@ function kfilter_byfilter(k: Kernel, filter: number): Filterops | null {
       return timer_filtops;
     case EVFILT_USER:
       return kern_version_at_least(k.build, 'netbsd-modern') ? user_filtops : null;
+    case EVFILT_EMPTY:
+      // Modern: a descriptor filter like READ and WRITE; sockets implement it (filt_soempty).
+      return kern_version_at_least(k.build, 'netbsd-modern') ? file_filtops : null;
     default:
       return null;
   }

@@ -21,14 +21,15 @@ import { exit1, fork1, LwpExit, sys_execve } from './kern_exit.ts';
 import { lwp_create, lwp_exit, lwp_wait } from './kern_lwp.ts';
 import { NSIG, psignal, SIGKILL, sig_name } from './kern_sig.ts';
 import type { UserMain } from './kernel.ts';
+import { LibcNet } from './libc_net.ts';
 import { ExpectationFailed, type SysResult } from './libc_syscall.ts';
-import { LibcVfs } from './libc_vfs.ts';
-import { sys_bind, sys_sendto, sys_socket_udp } from './netinet.ts';
+import { sys_sendto } from './netinet.ts';
 import type { SigDisposition } from './proc.ts';
 import { dofileread, dofilewrite } from './sys_generic.ts';
 import { sys_pipe } from './sys_pipe.ts';
 import { sys_open_tty } from './tty.ts';
 import { sys_socketpair } from './uipc_socket.ts';
+import { AF_INET, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM, sys_bind, sys_socket } from './uipc_syscalls.ts';
 
 export { ExpectationFailed, type SysResult };
 
@@ -37,7 +38,7 @@ export interface ReadOptions {
 }
 
 /** A user program's view of the kernel. */
-export class Libc extends LibcVfs {
+export class Libc extends LibcNet {
   *kqueue(): Generator<Yield, SysResult, void> {
     const { k } = this;
     return yield* this.syscall('kqueue', '', function* () {
@@ -73,15 +74,21 @@ export class Libc extends LibcVfs {
     });
   }
 
-  /** socket(AF_INET, SOCK_DGRAM, 0). */
-  *socket(): Generator<Yield, SysResult, void> {
+  /** socket(2): AF_INET with SOCK_DGRAM (UDP, the default) or SOCK_STREAM (TCP), | SOCK_NONBLOCK. */
+  *socket(domain = AF_INET, type = SOCK_DGRAM): Generator<Yield, SysResult, void> {
     const { k } = this;
-    return yield* this.syscall('socket', 'AF_INET, SOCK_DGRAM', function* () {
-      const r = yield* sys_socket_udp(k);
-      return { error: r.error, ret: r.fd };
-    });
+    const kind = (type & ~SOCK_NONBLOCK) === SOCK_STREAM ? 'SOCK_STREAM' : 'SOCK_DGRAM';
+    return yield* this.syscall(
+      'socket',
+      `${domain === AF_INET ? 'AF_INET' : domain}, ${kind}${type & SOCK_NONBLOCK ? '|SOCK_NONBLOCK' : ''}`,
+      function* () {
+        const r = yield* sys_socket(k, domain, type);
+        return { error: r.error, ret: r.fd };
+      },
+    );
   }
 
+  /** bind(2) to a port on the loopback address (UDP: a port above 0; TCP: 0 for an ephemeral one). */
   *bind(fd: number, port: number): Generator<Yield, SysResult, void> {
     const { k } = this;
     return yield* this.syscall('bind', `fd ${fd}, port ${port}`, function* () {

@@ -11,6 +11,9 @@
  *   sosend(k, so, data, nonblock)     wait for room as sosend does (resid > space and space
  *                                     below the low-water mark), then PRU_SEND
  *   soclose(k, so)                    abort unaccepted connections, then PRU_DETACH
+ *   pr_usrreq(k, where, body)          a protocol request, made at splsoftnet as the socket
+ *                                     layer makes them, so protocol input (softnet) cannot
+ *                                     run in the middle of one
  *   sorwakeup, sowwakeup              wake sleepers and post the buffer's klist
  *   soisconnecting, soisconnected, soisdisconnecting, soisdisconnected
  *   socantrcvmore, socantsendmore, sonewconn, soqinsque
@@ -21,6 +24,7 @@
  */
 import { kern_version_at_least } from '../builds.ts';
 import type { KGen } from '../machine/machine.ts';
+import { splsoftnet, splx } from '../machine/spl.ts';
 import { EAGAIN, EMFILE, ENOTCONN, ENOTTY, EPIPE } from './errno.ts';
 import { EV_EOF, EVFILT_EMPTY, EVFILT_READ, EVFILT_WRITE, NOTE_LOWAT } from './event_h.ts';
 import { fd_avail, fdalloc, file_create } from './kern_descrip.ts';
@@ -256,6 +260,13 @@ export function sonewconn(k: Kernel, head: Socket, pending: number): Socket | nu
 
 /* ---------------------------------------------------------------- soreceive, sosend, soclose */
 
+export function* pr_usrreq<T>(k: Kernel, where: string, body: () => KGen<T>): KGen<T> {
+  const s = splsoftnet(k.m);
+  const r = yield* body();
+  yield* splx(k.m, s, where);
+  return r;
+}
+
 export function* soreceive(k: Kernel, so: Socket, nbytes: number, nonblock: boolean): KGen<{ error: number; data: string }> {
   const sb = so.so_rcv;
   for (;;) {
@@ -269,7 +280,7 @@ export function* soreceive(k: Kernel, so: Socket, nbytes: number, nonblock: bool
       else sb.records.shift();
       sb.sb_cc -= head.length - rest.length;
       yield 'soreceive:copied';
-      yield* so.so_proto.pru_rcvd(k, so);
+      yield* pr_usrreq(k, 'soreceive:splx', () => so.so_proto.pru_rcvd(k, so));
       return { error: 0, data };
     }
     if (so.so_error) {
@@ -311,7 +322,8 @@ export function* sosend(k: Kernel, so: Socket, data: string, nonblock: boolean):
     }
     const n = Math.min(space, resid);
     yield 'sosend:copied';
-    yield* so.so_proto.pru_send(k, so, data.slice(written, written + n));
+    const chunk = data.slice(written, written + n);
+    yield* pr_usrreq(k, 'sosend:splx', () => so.so_proto.pru_send(k, so, chunk));
     written += n;
   }
   return { error: 0, written };
@@ -321,10 +333,12 @@ export function* sosend(k: Kernel, so: Socket, data: string, nonblock: boolean):
 export function* soclose(k: Kernel, so: Socket): KGen<number> {
   k.m.touch('chan', so.so_rcv.chanName);
   so.so_state |= SS_NOFDREF;
-  if (so.so_options & SO_ACCEPTCONN) {
-    for (const q of so.so_q.splice(0)) yield* q.so_proto.pru_abort(k, q);
-  }
-  yield* so.so_proto.pru_detach(k, so);
+  yield* pr_usrreq(k, 'soclose:splx', function* () {
+    if (so.so_options & SO_ACCEPTCONN) {
+      for (const q of so.so_q.splice(0)) yield* q.so_proto.pru_abort(k, q);
+    }
+    yield* so.so_proto.pru_detach(k, so);
+  });
   return 0;
 }
 
