@@ -327,7 +327,7 @@
   document.addEventListener('keydown', (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     // A focused control handles its own Space and Enter (a button would otherwise step twice).
-    const tag = e.target && e.target.tagName;
+    const tag = e.target?.tagName;
     if ((tag === 'BUTTON' || tag === 'INPUT') && (e.key === ' ' || e.key === 'Enter')) return;
     const k = e.key;
     if (k === 'ArrowRight' || k === 'j' || k === ' ') forward();
