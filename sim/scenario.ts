@@ -22,6 +22,7 @@ export * from '../src/kern/event_h.ts';
 export { _PC_LINK_MAX, _PC_PIPE_BUF } from '../src/kern/fifo_vnops.ts';
 export type { KernelListenerDef } from '../src/kern/kcont_listener.ts';
 export { F_GETFL, F_SETFL } from '../src/kern/kern_descrip.ts';
+export type { Timespec } from '../src/kern/kern_event.ts';
 export { W_EXITCODE, WEXITSTATUS, WIFEXITED, WIFSIGNALED, WNOHANG, WTERMSIG } from '../src/kern/kern_exit.ts';
 export {
   NSIG,

@@ -143,6 +143,9 @@ export function* sys_accept(k: Kernel, fd: number): KGen<{ error: number; fd: nu
       so.so_head = null;
       so.so_state &= ~SS_NOFDREF;
       const nfp = file_create(k, 'socket', socketops, so, `socket ${so.serial}`);
+      // 2.0's accept gives the new file FREAD|FWRITE only; modern's inherits the listener's
+      // flags, O_NONBLOCK included (do_sys_accept).
+      if (kern_version_at_least(k.build, 'netbsd-modern')) nfp.f_flag |= s.fp.f_flag & FNONBLOCK;
       yield 'sys_accept:done';
       return { error: 0, fd: fdalloc(p, nfp) };
     }
