@@ -8,15 +8,54 @@
  * hold on every interleaving, so state what the kernel guarantees, not what one run did.
  *
  *   defineScenario(def)     validate and name a scenario
- *   scenario_load(ref)      by name (`pipe-read`, from scenarios/) or by path (`./x.ts`)
+ *   scenario_load(ref)      by name (`pipe-read`, from scenarios/) or by path (`./x.mts`); what
+ *                           goes wrong is a ScenarioError pointing at FILE:LINE:COL
  *   scenario_list()         the bundled scenarios, by name
+ *   SCENARIO_API            this file's path (what `kqsim new` makes a scenario import)
+ *   scenario_commonjs_reason(file)   @internal why node would load a file as CommonJS, or null
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Build, build_parse } from '../src/builds.ts';
 import { type KernelListenerDef, LISTENER_IPLS, LISTENER_KLISTS } from '../src/kern/kcont_listener.ts';
 import type { NicPacket, SerialInput, UserMain } from '../src/kern/kernel.ts';
+import { type SourceLocation, text_location, thrown_location, transform_location } from './run/source_location.ts';
 
+export { type EventDesign, event_design } from '../src/designs/design.ts';
+export { DillonApi, dillon_api, LONG_SIZE, POINTER_SIZE, STRUCT_EVENT_SIZE, type StructEvent } from '../src/designs/dillon_2000.ts';
+export {
+  KEVENT_AIO,
+  KEVENT_CTL_ADD,
+  KEVENT_CTL_MODIFY,
+  KEVENT_CTL_REMOVE,
+  KEVENT_INODE,
+  KEVENT_NAIO,
+  KEVENT_PIPE,
+  KEVENT_POLL,
+  KEVENT_REQ_ET,
+  KEVENT_REQ_LAST_CHECK,
+  KEVENT_REQ_ONESHOT,
+  KEVENT_REQ_WAKEUP_ONE,
+  KEVENT_RET_BROKEN,
+  KEVENT_RET_COPY_FAILED,
+  KEVENT_RET_DONE,
+  KEVENT_SOCKET,
+  KEVENT_SOCKET_ACCEPT,
+  KEVENT_SOCKET_RECV,
+  KEVENT_SOCKET_SEND,
+  KEVENT_TIMER,
+  KEVENT_TIMER_FIRED,
+  KEVENT_WAIT_FOREVER,
+  KeventApi,
+  type KeventResult,
+  kevent_api,
+  req_flags_name,
+  ret_flags_name,
+  UKEVENT_SIZE,
+  type Ukevent,
+  ukevent,
+} from '../src/designs/linux_kevent.ts';
 export * from '../src/kern/errno.ts';
 export * from '../src/kern/event_h.ts';
 export { _PC_LINK_MAX, _PC_PIPE_BUF } from '../src/kern/fifo_vnops.ts';
@@ -96,6 +135,11 @@ export interface ScenarioDef {
    * after boot on builds with +kcont-knote; on other builds the trace says they are not.
    */
   readonly listeners?: readonly KernelListenerDef[];
+  /**
+   * The build the scenario is written for, when it uses a non-BSD design's API (src/designs/):
+   * `kqsim run` and `explore` default to it, and a build of another design is refused.
+   */
+  readonly build?: string;
 }
 
 export interface Scenario extends ScenarioDef {
@@ -104,8 +148,15 @@ export interface Scenario extends ScenarioDef {
   readonly file: string;
 }
 
+/** A scenario that cannot be found, loaded or defined; `where` points into its source when known. */
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
+  constructor(
+    message: string,
+    readonly where?: SourceLocation,
+  ) {
+    super(message);
+  }
 }
 
 const DEFINED = Symbol('kqsim scenario');
@@ -127,6 +178,13 @@ export function defineScenario(def: ScenarioDef): ScenarioDef {
       if (!Number.isInteger(ev.at) || ev.at < 0) throw new ScenarioError(`${what} event ${i + 1}: 'at' must be a tick number >= 0`);
     }
   }
+  if (def.build !== undefined) {
+    try {
+      build_parse(def.build);
+    } catch (e) {
+      throw new ScenarioError(`the scenario's build: ${(e as Error).message}`);
+    }
+  }
   for (const [i, l] of (def.listeners ?? []).entries()) {
     if (typeof l?.name !== 'string' || !LISTENER_KLISTS.includes(l.klist) || !Object.hasOwn(LISTENER_IPLS, l.ipl)) {
       throw new ScenarioError(
@@ -137,7 +195,29 @@ export function defineScenario(def: ScenarioDef): ScenarioDef {
   return Object.assign(Object.create(null), def, { [DEFINED]: true }) as ScenarioDef;
 }
 
-export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
+/** This file: what a scenario imports (`kqsim new` writes the import relative to it). */
+export const SCENARIO_API = fileURLToPath(import.meta.url);
+export const SCENARIO_DIR = join(dirname(SCENARIO_API), '..', 'scenarios');
+
+/**
+ * The build a run of `sc` uses: the one asked for, else the scenario's own, else netbsd-2.0.
+ * A scenario written for a design's API refuses a build of another design (exit 2).
+ */
+export function scenario_build(sc: Scenario, asked: string | undefined): Build {
+  const build = build_parse(asked ?? sc.build ?? 'netbsd-2.0');
+  scenario_check_build(sc, build);
+  return build;
+}
+
+export function scenario_check_build(sc: Scenario, build: Build): void {
+  if (sc.build === undefined) return;
+  const want = build_parse(sc.build).design;
+  if (build.design === want) return;
+  const api = (d: string | null) => (d === null ? "NetBSD's kqueue API" : `the ${d} API`);
+  throw new ScenarioError(
+    `scenario '${sc.name}' uses ${api(want)} (its build is ${sc.build}); build '${build.name}' has ${api(build.design)}: use --build ${sc.build} or leave --build out`,
+  );
+}
 
 export function scenario_list(): string[] {
   return readdirSync(SCENARIO_DIR)
@@ -157,20 +237,66 @@ function scenario_file(ref: string): string {
 
 export async function scenario_load(ref: string): Promise<Scenario> {
   const file = scenario_file(ref);
+  if (!existsSync(file)) throw new ScenarioError(`scenario file not found: ${file}`);
+  const cjs = scenario_commonjs_reason(file);
+  if (cjs) {
+    const mts = `${basename(file, extname(file))}.mts`;
+    throw new ScenarioError(
+      `${cjs}, but a scenario must be an ES module: rename it to ${mts}, or put a package.json with {"type": "module"} beside it`,
+      { file, line: 1, col: 1 },
+    );
+  }
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(file)) {
-      throw new ScenarioError(`scenario file not found: ${file}`);
-    }
-    const msg = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
-    throw new ScenarioError(`scenario '${ref}' failed to load: ${msg}`);
+    throw load_error(e, file);
   }
   const def = mod.default as (ScenarioDef & { [DEFINED]?: boolean }) | undefined;
   if (def?.[DEFINED] !== true) {
-    throw new ScenarioError(`scenario '${ref}' (${file}) has no default export made with defineScenario()`);
+    throw new ScenarioError('the scenario has no default export made with defineScenario()', text_location(file, 'export default'));
   }
   return { ...def, name: basename(file, extname(file)), file };
+}
+
+/** @internal Why node would load `file` as CommonJS (which cannot import kqsim's ES modules), or null. */
+export function scenario_commonjs_reason(file: string): string | null {
+  const ext = extname(file);
+  if (ext === '.cts' || ext === '.cjs') return `${basename(file)} is a CommonJS file (${ext})`;
+  if (ext !== '.ts' && ext !== '.js') return null;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      let type: unknown;
+      try {
+        type = (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown }).type;
+      } catch {
+        type = undefined;
+      }
+      return type === 'module' ? null : `${basename(file)} loads as CommonJS (${pkg} has no "type": "module")`;
+    }
+    if (dirname(dir) === dir) return `${basename(file)} loads as CommonJS (no package.json with "type": "module" above it)`;
+  }
+}
+
+/** A scenario that failed to load, as one ScenarioError pointing into its source. */
+function load_error(e: unknown, file: string): ScenarioError {
+  if (e instanceof ScenarioError) {
+    // defineScenario refused it: point at the call in the scenario.
+    const at = thrown_location(e, file);
+    return at ? new ScenarioError(e.message, at) : e;
+  }
+  const syntax = transform_location(e, file);
+  if (syntax) return new ScenarioError(`syntax error: ${syntax.message}`, syntax.loc);
+  const err = e as NodeJS.ErrnoException;
+  const missing = /^Cannot find (?:module|package) '([^']+)' imported from (.+)$/.exec(String(err?.message));
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' && missing) {
+    const [, what, from] = missing as unknown as [string, string, string];
+    const importer = from.startsWith('file:') ? fileURLToPath(from) : from;
+    // Node names the resolved path: look for the specifier by its last component, quoted first.
+    const last = what.startsWith('/') ? basename(what).replace(/\.[cm]?[jt]sx?$/, '') : what;
+    return new ScenarioError(`cannot find module '${what}'`, text_location(importer, `/${last}`, `'${last}`, `"${last}`, last));
+  }
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new ScenarioError(`the scenario threw while loading: ${what}`, thrown_location(e, file) ?? { file, line: 1, col: 1 });
 }

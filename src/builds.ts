@@ -16,7 +16,13 @@
  * would fail to link (kern_event.c would call kcont_run and use kc_pool): refused.
  */
 
-export type BaseName = 'netbsd-2.0' | 'netbsd-4.0' | 'netbsd-modern';
+/**
+ * The non-BSD designs (src/designs/): their own event subsystem and syscalls on the same
+ * machine, devices, sockets, pipes and timers as netbsd-2.0.
+ */
+export type DesignName = 'linux-kevent' | 'dillon-2000';
+
+export type BaseName = 'netbsd-2.0' | 'netbsd-4.0' | 'netbsd-modern' | DesignName;
 
 export type PatchName =
   | 'mutant-lost-wakeup'
@@ -32,7 +38,13 @@ export type PatchName =
   | 'ktickle-v1'
   | 'ktickle-v2'
   | 'mutant-tickle-no-wakeup'
-  | 'mutant-tickle-sticky';
+  | 'mutant-tickle-sticky'
+  | 'mutant-wakeup-all'
+  | 'mutant-oneshot-kept'
+  | 'mutant-no-last-check'
+  | 'mutant-remove-stays-ready'
+  | 'mutant-ring-skipped'
+  | 'mutant-copy-whole-event';
 
 /** Kernel options (config(8)) a build can carry. */
 export type OptionName = 'KCONT';
@@ -56,6 +68,8 @@ export const OPTIONS: readonly OptionInfo[] = [
 export interface BaseInfo {
   readonly name: BaseName;
   readonly description: string;
+  /** A non-BSD design: its event syscalls are its own, on a netbsd-2.0 machine. */
+  readonly design?: boolean;
 }
 
 export interface PatchInfo {
@@ -76,6 +90,16 @@ export const BASES: readonly BaseInfo[] = [
   { name: 'netbsd-2.0', description: 'NetBSD 2.0: kern_event.c 1.19, spl-protected kqueue on a uniprocessor' },
   { name: 'netbsd-4.0', description: 'NetBSD 4.0: kern_event.c 1.41 (Oct 2007), kq_lock simple_lock + splsched, KQ_SLEEP' },
   { name: 'netbsd-modern', description: 'NetBSD 10 era: EVFILT_USER (kern_event.c 1.108+), EV_DISPATCH, EV_RECEIPT, f_touch' },
+  {
+    name: 'linux-kevent',
+    description: "Evgeniy Polyakov's Linux kevent (take24, LKML 2006-11): /dev/kevent, kevent_ctl, kevent_get_events, kevent_wait, the ring",
+    design: true,
+  },
+  {
+    name: 'dillon-2000',
+    description: "Matt Dillon's kqueue API (freebsd-arch 2000-04): kqueuectl(qfd, filter, fd, ev), kevent returns the user's own structs",
+    design: true,
+  },
 ];
 
 export const PATCHES: readonly PatchInfo[] = [
@@ -171,6 +195,42 @@ export const PATCHES: readonly PatchInfo[] = [
     bases: ['netbsd-4.0'],
     requires: ['ktickle-v2'],
   },
+  {
+    name: 'mutant-wakeup-all',
+    description: 'kevent_storage_ready ignores KEVENT_REQ_WAKEUP_ONE: every kevent on the storage is marked ready',
+    mutant: true,
+    bases: ['linux-kevent'],
+  },
+  {
+    name: 'mutant-oneshot-kept',
+    description: 'kevent_complete_ready forgets to remove a delivered KEVENT_REQ_ONESHOT kevent',
+    mutant: true,
+    bases: ['linux-kevent'],
+  },
+  {
+    name: 'mutant-no-last-check',
+    description: 'the dequeue skips the KEVENT_REQ_LAST_CHECK re-check and copies the kevent out anyway',
+    mutant: true,
+    bases: ['linux-kevent'],
+  },
+  {
+    name: 'mutant-remove-stays-ready',
+    description: 'KEVENT_CTL_REMOVE forgets to unlink a ready kevent from the ready queue',
+    mutant: true,
+    bases: ['linux-kevent'],
+  },
+  {
+    name: 'mutant-ring-skipped',
+    description: "kqueue_dequeue_ready never copies a kevent into the ring: only kevent_get_events's buffer gets it",
+    mutant: true,
+    bases: ['linux-kevent'],
+  },
+  {
+    name: 'mutant-copy-whole-event',
+    description: 'kevent copies the whole kernel event out over the user struct instead of only its data field',
+    mutant: true,
+    bases: ['dillon-2000'],
+  },
 ];
 
 export interface Build {
@@ -181,6 +241,13 @@ export interface Build {
   /** Kernel options in effect (implied by patches, then `/X` and `/-X`), sorted. */
   readonly options: readonly OptionName[];
   option(name: OptionName): boolean;
+  /** The build's event design: a non-BSD design's name, or null for NetBSD's kqueue. */
+  readonly design: DesignName | null;
+}
+
+/** The machine under a design is netbsd-2.0's. */
+function machine_base(base: BaseName): BaseName {
+  return BASES.find((b) => b.name === base)?.design ? 'netbsd-2.0' : base;
 }
 
 /** Bases in release order: `kern_version_at_least` compares positions in this list. */
@@ -188,7 +255,7 @@ const BASE_ORDER: readonly BaseName[] = ['netbsd-2.0', 'netbsd-4.0', 'netbsd-mod
 
 /** Whether the build's kernel is `base` or later (for code that changed between releases). */
 export function kern_version_at_least(build: Build, base: BaseName): boolean {
-  return BASE_ORDER.indexOf(build.base) >= BASE_ORDER.indexOf(base);
+  return BASE_ORDER.indexOf(machine_base(build.base)) >= BASE_ORDER.indexOf(base);
 }
 
 /**
@@ -235,7 +302,8 @@ export function build_parse(name: string): Build {
   }
   const options = build_options(name, base.name, patches, optionTokens);
   const optset = new Set<OptionName>(options);
-  return { name, base: base.name, patches, has: (p) => set.has(p), options, option: (o) => optset.has(o) };
+  const design = base.design ? (base.name as DesignName) : null;
+  return { name, base: base.name, patches, has: (p) => set.has(p), options, option: (o) => optset.has(o), design };
 }
 
 /** Options implied by the patches, then each `/X` or `/-X` in order; checks what patches need. */

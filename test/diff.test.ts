@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { align } from '../sim/compare/align.ts';
-import { diff_builds, diff_text } from '../sim/compare/diff.ts';
+import { diff_builds, diff_decision_lines, diff_text } from '../sim/compare/diff.ts';
 import { MeaningChooser } from '../sim/run/meaning_chooser.ts';
 import { scenario_load } from '../sim/scenario.ts';
 import { build_parse } from '../src/builds.ts';
@@ -47,7 +47,9 @@ describe('MeaningChooser', () => {
       const chooser = MeaningChooser.from(a.events);
       const b = await runNamed(name, { chooser });
       expect(b.schedule).toBe(a.schedule);
-      expect(chooser.missed).toBe(0);
+      const account = chooser.account();
+      expect([account.noOption, account.unreached, account.ownPoints]).toEqual([0, 0, 0]);
+      expect(account.taken).toBe(a.events.filter((e) => e.kind === 'choice').length);
     },
   );
 
@@ -76,7 +78,34 @@ describe('MeaningChooser', () => {
         ],
       }),
     ).toBe(0);
-    expect(c.mapped).toBe(1);
+    expect(c.account()).toMatchObject({ taken: 1, noOption: 0, unreached: 0, ownPoints: 1 });
+  });
+
+  it('should count a decision whose option is missing, and one whose point is never reached, and name them', () => {
+    const choice = (step: number, at: string, options: string[], chosen: number) =>
+      ({ seq: step, step, tick: 0, ctx: 'idle', ipl: 'none', kind: 'choice', at, options, chosen }) as const;
+    const c = MeaningChooser.from([choice(0, 'idle', ['run a[1]', 'run b[2]'], 1), choice(3, 'removed:point', ['continue', 'nic0 packet'], 1)]);
+    expect(
+      c.choose({
+        step: 0,
+        at: 'idle',
+        options: [
+          { kind: 'run', label: 'run a[1]', tid: 1 },
+          { kind: 'run', label: 'run c[3]', tid: 3 },
+        ],
+      }),
+    ).toBe(0);
+    const account = c.account();
+    expect(account).toMatchObject({ taken: 0, noOption: 1, unreached: 1, ownPoints: 0 });
+    expect(account.decisions.map((d) => [d.n, d.at, d.visit, d.label, d.fate])).toEqual([
+      [1, 'idle', 1, 'run b[2]', 'no-option'],
+      [2, 'removed:point', 1, 'nic0 packet', 'unreached'],
+    ]);
+    expect(diff_decision_lines(account)).toEqual([
+      "decisions: B took 0 of A's 2 by meaning; 2 it could not (1 offered without A's option, 1 never reached); B had 0 point(s) of its own (default taken)",
+      `  A's decision 1 (step 0, idle, visit 1): "run b[2]": B was there but had no such option, and took its default`,
+      `  A's decision 2 (step 3, removed:point, visit 1): "nic0 packet": B never reached this point`,
+    ]);
   });
 });
 
@@ -103,8 +132,7 @@ describe('diff_builds', () => {
       });
       // Every decision A took exists in B by meaning; the new point takes the default, where
       // the mutant is harmless, so the user sees the same.
-      expect(d.missed).toBe(0);
-      expect(d.mapped).toBe(d.a.events.filter((e) => e.kind === 'choice').length);
+      expect(d.decisions).toMatchObject({ noOption: 0, unreached: 0, taken: d.a.events.filter((e) => e.kind === 'choice').length });
       expect(d.visible).toEqual([]);
     },
   );
@@ -120,7 +148,32 @@ describe('diff_builds', () => {
     expect(d.a.outcome.kind).toBe('violation');
     expect(d.b.outcome.kind).toBe('done');
     expect(d.visible.at(-1)).toMatch(/^outcome: A violation: no-lost-wakeup: .*; B ok$/);
+    // The packet A took at the mutant's extra point has no counterpart in B: counted and named.
+    expect(d.decisions).toMatchObject({ unreached: 1, noOption: 0 });
+    const lost = d.decisions?.decisions.find((x) => x.fate !== 'taken');
+    expect(lost).toMatchObject({ default: false, label: expect.stringMatching(/^nic0 packet for port 7/) });
+    expect(diff_text(d)).toContain(
+      `A's decision ${lost?.n} (step ${lost?.step}, ${lost?.at}, visit 1): "${lost?.label}": B never reached this point`,
+    );
   });
+
+  test.prop([fc.constantFrom('nic-softnet', 'pipe-read', 'signal-eintr'), fc.integer({ min: 0, max: 0xffffffff })], { numRuns: 20 })(
+    "should give every one of A's decisions exactly one fate, on builds with different preemption points",
+    async (name, seed) => {
+      const d = diff_builds({
+        scenario: await scenario_load(name),
+        a: build_parse('netbsd-2.0+mutant-lost-wakeup'),
+        b: build_parse('netbsd-2.0'),
+        platform: i386,
+        seed,
+      });
+      const acct = d.decisions;
+      expect(acct?.decisions).toHaveLength(d.a.events.filter((e) => e.kind === 'choice').length);
+      expect((acct?.taken ?? 0) + (acct?.noOption ?? 0) + (acct?.unreached ?? 0)).toBe(acct?.decisions.length);
+      // B's own decisions are the ones it took by meaning plus its own points: nothing is unaccounted for.
+      expect((acct?.taken ?? 0) + (acct?.noOption ?? 0) + (acct?.ownPoints ?? 0)).toBe(d.b.events.filter((e) => e.kind === 'choice').length);
+    },
+  );
 
   it('should show where a mutant diverges and what the user sees differently', async () => {
     const d = diff_builds({
@@ -166,7 +219,7 @@ describe('kqsim diff', () => {
       [['diff', 'pipe-read', '--build', 'netbsd-2.0'], /required option '--vs <build>' not specified/],
       [
         ['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--seed', '1', '--schedule', 'kq1:pipe-read:'],
-        /give --seed or --schedule, not both/,
+        /--seed 1 cannot be used with --schedule kq1:pipe-read:: A takes its decisions from a seed or from a schedule, not both/,
       ],
       [['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--schedule', 'kq1:timer:'], /schedule is for scenario 'timer'/],
     ];

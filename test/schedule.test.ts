@@ -26,8 +26,19 @@ describe('schedule strings', () => {
       `[ScheduleError: schedule version 'kq9' is not supported (this kqsim reads kq1)]`,
     );
     expect(() => schedule_decode('kq1:x:1.a.2')).toThrowErrorMatchingInlineSnapshot(
-      `[ScheduleError: malformed schedule: token 2 'a' is not <index> or <index>*<count>]`,
+      `[ScheduleError: malformed schedule: token 2 'a' is not <index> or <index>*<count> (an index from 0 to 9999, optionally *<count> with a count from 1 to 9999999)]`,
     );
+  });
+
+  it('should state the bounds it enforces', () => {
+    expect(() => schedule_decode('kq1:x:10000')).toThrowErrorMatchingInlineSnapshot(
+      `[ScheduleError: malformed schedule: token 1 '10000' is out of bounds (an index from 0 to 9999, optionally *<count> with a count from 1 to 9999999)]`,
+    );
+    expect(() => schedule_decode('kq1:x:1*0')).toThrow(/token 1 '1\*0' is out of bounds .*a count from 1 to 9999999/);
+    expect(() => schedule_decode('kq1:x:1*9999999.0*9999999')).toThrowErrorMatchingInlineSnapshot(
+      `[ScheduleError: malformed schedule: it holds more than 10000000 choices, the most a schedule may]`,
+    );
+    expect(schedule_decode('kq1:x:9999*2').choices).toEqual([9999, 9999]);
   });
 });
 

@@ -69,6 +69,6 @@ describe('kqsim run --teach', () => {
   it('should refuse --teach with another format, as bad input', () => {
     const out = kqsim('run', 'timer', '--teach', '--format', 'jsonl');
     expect(out.code).toBe(2);
-    expect(out.err).toMatch(/^kqsim: error: --teach is a terminal dialogue/);
+    expect(out.err).toMatch(/^kqsim: error: --teach cannot be used with --format jsonl: teaching mode is a dialogue on the terminal/);
   });
 });

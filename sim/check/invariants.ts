@@ -5,13 +5,23 @@
  *   kqueue.ts    the active queue, kq_count, what a scan returns, wakeups
  *   kcont.ts     kcont(9), on builds with options KCONT
  *   ktickle.ts   the ktickle patch
+ *   linux_kevent.ts   Linux kevent (take24), on build linux-kevent
+ *   dillon.ts    Dillon's 2000 API, on build dillon-2000
  */
 
+import { DILLON_INVARIANTS } from './dillon.ts';
 import type { Invariant } from './invariant.ts';
 import { KCONT_INVARIANTS } from './kcont.ts';
 import { KQUEUE_INVARIANTS } from './kqueue.ts';
 import { KTICKLE_INVARIANTS } from './ktickle.ts';
+import { LINUX_KEVENT_INVARIANTS } from './linux_kevent.ts';
 
 export type { Invariant, InvariantWatch } from './invariant.ts';
 
-export const INVARIANTS: readonly Invariant[] = [...KQUEUE_INVARIANTS, ...KCONT_INVARIANTS, ...KTICKLE_INVARIANTS];
+export const INVARIANTS: readonly Invariant[] = [
+  ...KQUEUE_INVARIANTS,
+  ...KCONT_INVARIANTS,
+  ...KTICKLE_INVARIANTS,
+  ...LINUX_KEVENT_INVARIANTS,
+  ...DILLON_INVARIANTS,
+];

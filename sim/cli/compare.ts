@@ -1,6 +1,8 @@
 /*
  * kqsim compare <scenario> --builds A,B,C: run one wake-up scenario on several builds and
- * print, per build, what its wake-up mechanism cost, measured from the traces (sim/compare/compare.ts).
+ * print, per build, what its wake-up mechanism cost, measured from the traces (sim/compare/compare.ts);
+ * or run the designs-compare workload on several event designs and print what each cost
+ * (sim/compare/designs.ts). The scenario's markers say which.
  *
  * The scenario decides the mechanism: `wakeup-compare` probes at run time (EVFILT_USER, else
  * the ktickle ioctl, else a pipe), so one scenario maps onto a mechanism per build; the fixed
@@ -16,10 +18,13 @@
 import type { Command } from '@commander-js/extra-typings';
 import { build_parse } from '../../src/builds.ts';
 import { PLATFORMS, platform_get } from '../../src/machine/platform.ts';
-import { type CompareRow, compare_summary, compare_table, type WakeupMeasure, wakeup_measure } from '../compare/compare.ts';
-import { RunInputError, run_scenario } from '../run/runner.ts';
+import { type CompareRow, compare_summary, compare_table, wakeup_measure } from '../compare/compare.ts';
+import { type DesignsRow, designs_measure, designs_summary, designs_table } from '../compare/designs.ts';
+import { RunInputError, type RunResult, run_scenario } from '../run/runner.ts';
 import { scenario_load } from '../scenario.ts';
 import { outcome_line } from '../view/narrate.ts';
+import { safe_json, safe_lines } from '../view/safe_text.ts';
+import { command_help, EXIT } from './args.ts';
 
 export class CompareError extends RunInputError {}
 
@@ -41,39 +46,52 @@ export async function cmd_compare(ref: string, o: CompareFlags): Promise<number>
   const runs = Number(o.runs);
   const scenario = await scenario_load(ref);
 
-  const rows: CompareRow[] = [];
-  for (const build of builds) {
-    const measured: WakeupMeasure[] = [];
+  // Every build's runs first; the scenario's markers then say which measurement applies.
+  const results = builds.map((build) => {
+    const clean: RunResult[] = [];
     let failed = 0;
     let first_failure: CompareRow['first_failure'];
     for (let i = 0; i < runs; i++) {
       const r = run_scenario({ scenario, build, platform, ...(i > 0 ? { seed: i } : {}) });
-      if (r.outcome.kind !== 'done') {
-        failed++;
-        first_failure ??= { verdict: outcome_line(r.outcome, r.steps, r.ticks), schedule: r.schedule };
+      if (r.outcome.kind === 'done') {
+        clean.push(r);
         continue;
       }
-      const m = wakeup_measure(r);
-      if (!m) {
-        throw new CompareError(
-          `scenario '${scenario.name}' logs no complete 'wakeup:' markers: compare needs a wake-up scenario (wakeup-compare, wakeup-pipe, wakeup-evfilt-user)`,
-        );
-      }
-      measured.push(m);
+      failed++;
+      first_failure ??= { verdict: outcome_line(r.outcome, r.steps, r.ticks), schedule: r.schedule };
     }
-    rows.push({ build: build.name, runs, failed, ...(first_failure ? { first_failure } : {}), measured });
-  }
+    return { build: build.name, runs, failed, ...(first_failure ? { first_failure } : {}), clean };
+  });
+  const probe = results.flatMap((x) => x.clean)[0];
+  const designs = probe !== undefined && designs_measure(probe) !== null;
+  const measure = <M>(f: (r: RunResult) => M | null) =>
+    results.map(({ clean, ...row }) => ({
+      ...row,
+      measured: clean.map((r) => {
+        const m = f(r);
+        if (m === null) {
+          throw new CompareError(
+            `scenario '${scenario.name}' logs no complete 'wakeup:' or 'designs:' markers: compare needs a wake-up scenario (wakeup-compare, wakeup-pipe, wakeup-evfilt-user) or designs-compare`,
+          );
+        }
+        return m;
+      }),
+    }));
+  const rows: (CompareRow | DesignsRow)[] = designs ? measure(designs_measure) : measure(wakeup_measure);
+  const summary = (r: CompareRow | DesignsRow) => (designs ? designs_summary(r as DesignsRow) : compare_summary(r as CompareRow));
 
   if (o.json) {
     process.stdout.write(
-      `${JSON.stringify({ scenario: scenario.name, platform: platform.name, runs, builds: rows.map((r) => ({ ...compare_summary(r), first_failure: r.first_failure ?? null })) })}\n`,
+      `${safe_json({ scenario: scenario.name, platform: platform.name, runs, builds: rows.map((r) => ({ ...summary(r), first_failure: r.first_failure ?? null })) })}\n`,
     );
   } else {
     const out = [
       `kqsim compare: scenario ${scenario.name} on ${platform.name}, ${runs} run(s) per build (the undisturbed schedule, then seeds 1..${runs - 1})`,
-      "latency: from the waker's request (just before its wake syscall) to the server noticing; median (max) over the clean runs",
+      designs
+        ? 'per run, median (max) over the clean runs: syscalls; event-API bytes copied in and out; threads woken by the queue, and those that then read nothing; events returned, those that found nothing to read, datagrams never read'
+        : "latency: from the waker's request (just before its wake syscall) to the server noticing; median (max) over the clean runs",
       '',
-      compare_table(rows),
+      ...(designs ? designs_table(rows as DesignsRow[]) : compare_table(rows as CompareRow[])).split('\n'),
     ];
     for (const r of rows) {
       if (r.first_failure) {
@@ -84,16 +102,16 @@ export async function cmd_compare(ref: string, o: CompareFlags): Promise<number>
         );
       }
     }
-    process.stdout.write(`${out.join('\n')}\n`);
+    process.stdout.write(safe_lines(out));
   }
   return rows.some((r) => r.failed > 0) ? 1 : 0;
 }
 
 export function register_compare(prog: Command): void {
-  prog
+  const cmd = prog
     .command('compare')
-    .description('run a wake-up scenario on several builds and compare what the wake-up cost, measured from the traces')
-    .argument('<scenario>', 'a wake-up scenario: wakeup-compare (mechanism probed per build), wakeup-pipe, wakeup-evfilt-user')
+    .description('run a wake-up scenario, or the designs workload, on several builds and compare what it cost, measured from the traces')
+    .argument('<scenario>', 'a wake-up scenario (wakeup-compare, wakeup-pipe, wakeup-evfilt-user) or designs-compare')
     .requiredOption('--builds <builds>', 'comma-separated kernel builds')
     .option('--platform <platform>', 'platform (port)', 'i386')
     .option('--runs <n>', 'runs per build: the undisturbed schedule, then seeds 1..n-1', '20')
@@ -101,4 +119,12 @@ export function register_compare(prog: Command): void {
     .action(async (ref, o) => {
       process.exitCode = await cmd_compare(ref, o as CompareFlags);
     });
+  command_help(cmd, {
+    examples: [
+      ['kqsim compare wakeup-compare --builds netbsd-4.0+ktickle-v2,netbsd-4.0,netbsd-modern', 'ktickle, a pipe and EVFILT_USER, side by side'],
+      ['kqsim compare wakeup-pipe --builds netbsd-2.0,netbsd-4.0 --runs 50 --json', 'one mechanism on two kernels, as JSON'],
+      ['kqsim compare designs-compare --builds netbsd-2.0,linux-kevent,dillon-2000', 'the event designs on one workload'],
+    ],
+    exits: { 0: `${EXIT.ok} in every run`, 1: `some run ended in ${EXIT.found}`, 2: EXIT.input },
+  });
 }

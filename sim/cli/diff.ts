@@ -15,7 +15,8 @@ import { diff_builds, diff_text } from '../compare/diff.ts';
 import { scenario_load } from '../scenario.ts';
 import { html_diff } from '../view/html.ts';
 import { narrate_event } from '../view/narrate.ts';
-import { emit, platform_arg, seed_arg, UsageError } from './args.ts';
+import { safe_json } from '../view/safe_text.ts';
+import { command_help, EXIT, emit, platform_arg, refuse_together, seed_arg } from './args.ts';
 
 interface DiffFlags {
   build: string;
@@ -29,7 +30,6 @@ interface DiffFlags {
 }
 
 async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
-  if (o.seed !== undefined && o.schedule !== undefined) throw new UsageError('give --seed or --schedule, not both');
   const a = build_parse(o.build);
   const b = build_parse(o.vs);
   const platform = platform_arg(o.platform);
@@ -56,10 +56,18 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
       a: { build: d.a.header.build, outcome: d.a.outcome, schedule: d.a.schedule },
       b: { build: d.b.header.build, outcome: d.b.outcome, schedule: d.b.schedule },
       divergence: first ? { a: at(first.a, d.aEvents), b: at(first.b, d.bEvents) } : null,
+      decisions: d.decisions && {
+        total: d.decisions.decisions.length,
+        taken: d.decisions.taken,
+        no_option: d.decisions.noOption,
+        unreached: d.decisions.unreached,
+        own_points: d.decisions.ownPoints,
+        not_taken: d.decisions.decisions.filter((x) => x.fate !== 'taken'),
+      },
       visible: d.visible,
       same: d.visible.length === 0,
     };
-    emit(`${JSON.stringify(summary)}\n`, o.out);
+    emit(`${safe_json(summary)}\n`, o.out);
   } else if (o.format === 'html') {
     emit(html_diff(d, scenario), o.out);
   } else {
@@ -69,7 +77,7 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
 }
 
 export function register_diff(prog: Command): void {
-  prog
+  const cmd = prog
     .command('diff')
     .description('run a scenario on two builds on the same schedule and show where they differ')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
@@ -84,4 +92,19 @@ export function register_diff(prog: Command): void {
     .action(async (ref, o) => {
       process.exitCode = await cmd_diff(ref, o as DiffFlags);
     });
+  refuse_together(cmd, [
+    ['--seed', '--schedule', 'A takes its decisions from a seed or from a schedule, not both'],
+    ['--json', '--format', '--json prints a summary object instead of the report: give one or the other'],
+  ]);
+  command_help(cmd, {
+    examples: [
+      ['kqsim diff oneshot-clear-disable --build netbsd-2.0 --vs netbsd-2.0+mutant-oneshot-requeue', 'where a patch changes what happens'],
+      [
+        'kqsim diff nic-softnet --build netbsd-2.0+mutant-lost-wakeup --vs netbsd-2.0 --schedule kq1:nic-softnet:0*10.1',
+        "a decision of A's that B cannot take, named",
+      ],
+      ['kqsim diff nic-softnet --build netbsd-2.0 --vs netbsd-2.0+kcont-knote --seed 3 --format html --out diff.html', 'both on one timeline scale'],
+    ],
+    exits: { 0: 'the user-visible results are the same', 1: 'they differ (both schedules are printed)', 2: EXIT.input },
+  });
 }

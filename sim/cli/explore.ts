@@ -10,17 +10,17 @@
  * printed).
  */
 import { type Command, Option } from '@commander-js/extra-typings';
-import { build_parse } from '../../src/builds.ts';
 import { type ExploreReport, explore } from '../explore/explorer.ts';
 import { schedule_choices } from '../explore/replay.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
-import { scenario_load } from '../scenario.ts';
+import { scenario_build, scenario_load } from '../scenario.ts';
 import { narrate_run } from '../view/narrate.ts';
-import { count_arg, platform_arg, seed_arg } from './args.ts';
+import { safe_json, safe_lines } from '../view/safe_text.ts';
+import { command_help, count_arg, EXIT, platform_arg, refuse_together, seed_arg } from './args.ts';
 import { progress_reporter } from './progress.ts';
 
 interface ExploreFlags {
-  build: string;
+  build?: string;
   platform: string;
   strategy: string;
   runs?: string;
@@ -33,7 +33,7 @@ interface ExploreFlags {
 }
 
 function summary_json(r: ExploreReport): string {
-  return `${JSON.stringify({
+  return `${safe_json({
     scenario: r.scenario,
     build: r.build,
     platform: r.platform,
@@ -60,7 +60,6 @@ function covered(r: ExploreReport): string {
 }
 
 async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
-  const build = build_parse(o.build);
   const platform = platform_arg(o.platform);
   const strategy = o.strategy as StrategyName;
   const seed = seed_arg(o.seed) ?? 0;
@@ -69,6 +68,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   const maxPreemptions = count_arg('--max-preemptions', o.maxPreemptions, 0);
   const pctDepth = count_arg('--pct-depth', o.pctDepth, 1);
   const scenario = await scenario_load(ref);
+  const build = scenario_build(scenario, o.build);
 
   let interrupted = false;
   const onSigint = () => {
@@ -117,7 +117,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
         '',
         'the shrunk run:',
       );
-      process.stdout.write(`${lines.join('\n')}\n${narrate_run(v.shrunk, scenario.description)}`);
+      process.stdout.write(`${safe_lines(lines)}${narrate_run(v.shrunk, scenario.description)}`);
       return 1;
     }
     if (r.interrupted) lines.push(`interrupted after ${r.executions} execution(s) (${covered(r)}): no violation in what was covered`);
@@ -125,22 +125,22 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
     else if (strategy === 'exhaustive')
       lines.push(`${r.executions} interleavings checked (${covered(r)}), not all: the search was bounded; every expectation and invariant held`);
     else lines.push(`${r.executions} executions checked (${covered(r)}): every expectation and invariant held`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(safe_lines(lines));
   }
   if (r.violations.length > 0) return 1;
   return r.interrupted ? 130 : 0;
 }
 
 export function register_explore(prog: Command): void {
-  prog
+  const cmd = prog
     .command('explore')
     .description('run a scenario under many interleavings; report a shrunk counterexample if one fails')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
-    .option('--build <build>', 'kernel build', 'netbsd-2.0')
+    .option('--build <build>', "kernel build (default: the scenario's own build, else netbsd-2.0)")
     .option('--platform <platform>', 'platform (port)', 'i386')
     .addOption(new Option('--strategy <strategy>', 'exploration strategy').choices(STRATEGY_NAMES).default('random'))
     .option('--runs <n>', 'random, pct: executions to run (default 10000); exhaustive: a cap (default 100000)')
-    .option('--seed <n>', 'random, pct: the seed (default 0)')
+    .option('--seed <n>', 'random, pct: the seed (0 to 4294967295, default 0)')
     .option('--depth <d>', 'exhaustive: branch at no more than the first d choice points of an execution')
     .option('--max-preemptions <k>', 'exhaustive: at most k non-default choices (preemptions, interrupts) per execution')
     .option('--pct-depth <d>', 'pct: the bug depth targeted (d-1 priority change points, default 3)')
@@ -149,4 +149,20 @@ export function register_explore(prog: Command): void {
     .action(async (ref, o) => {
       process.exitCode = await cmd_explore(ref, o as ExploreFlags);
     });
+  refuse_together(cmd, [
+    ['--seed', '--strategy=exhaustive', 'the exhaustive search takes no random decisions'],
+    ['--depth', '--strategy=random|pct', '--depth bounds the exhaustive search'],
+    ['--max-preemptions', '--strategy=random|pct', '--max-preemptions bounds the exhaustive search'],
+    ['--no-reduce', '--strategy=random|pct', 'partial-order reduction is part of the exhaustive search'],
+    ['--pct-depth', '--strategy=random|exhaustive', '--pct-depth is the bug depth PCT aims at'],
+  ]);
+  command_help(cmd, {
+    examples: [
+      ['kqsim explore nic-softnet --strategy exhaustive', 'every interleaving, with partial-order reduction'],
+      ['kqsim explore nic-softnet --build netbsd-2.0+mutant-lost-wakeup --strategy pct --seed 1', 'PCT finds the lost wakeup: exit 1, shrunk'],
+      ['kqsim explore pipe-read --strategy exhaustive --max-preemptions 2', 'a bounded search'],
+      ['kqsim explore nic-softnet --runs 500 --json', 'a random walk, as one JSON object'],
+    ],
+    exits: { 0: `${EXIT.ok} in every execution`, 1: `a counterexample: ${EXIT.found}`, 2: EXIT.input, 130: EXIT.interrupted },
+  });
 }

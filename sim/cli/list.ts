@@ -9,6 +9,8 @@ import { BASES, BUILDS, build_parse, OPTIONS, PATCHES } from '../../src/builds.t
 import { PLATFORMS } from '../../src/machine/platform.ts';
 import { INVARIANTS } from '../check/invariants.ts';
 import { scenario_list, scenario_load } from '../scenario.ts';
+import { safe_json, safe_lines } from '../view/safe_text.ts';
+import { command_help, EXIT } from './args.ts';
 
 async function cmd_list(json: boolean): Promise<number> {
   const scenarios = [];
@@ -29,27 +31,31 @@ async function cmd_list(json: boolean): Promise<number> {
   const platforms = PLATFORMS.map((p) => ({ name: p.name, description: p.description }));
   const invariants = INVARIANTS.map((i) => ({ name: i.name, description: i.description }));
   if (json) {
-    process.stdout.write(`${JSON.stringify({ builds, platforms, scenarios, invariants })}\n`);
+    process.stdout.write(`${safe_json({ builds, platforms, scenarios, invariants })}\n`);
     return 0;
   }
   const section = (title: string, rows: readonly { name: string; description?: string; summary?: string }[]) => {
     const w = Math.max(...rows.map((r) => r.name.length));
-    return [`${title}:`, ...rows.map((r) => `  ${r.name.padEnd(w)}  ${r.description ?? r.summary ?? ''}`)].join('\n');
+    return [`${title}:`, ...rows.map((r) => `  ${r.name.padEnd(w)}  ${r.description ?? r.summary ?? ''}`)];
   };
-  process.stdout.write(
-    `${[section('builds', builds), section('platforms', platforms), section('scenarios', scenarios), section('invariants', invariants)].join(
-      '\n\n',
-    )}\n`,
-  );
+  const sections = [section('builds', builds), section('platforms', platforms), section('scenarios', scenarios), section('invariants', invariants)];
+  process.stdout.write(safe_lines(sections.flatMap((s, i) => (i === 0 ? s : ['', ...s]))));
   return 0;
 }
 
 export function register_list(prog: Command): void {
-  prog
+  const cmd = prog
     .command('list')
     .description('list builds, platforms, scenarios and invariants')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       process.exitCode = await cmd_list(o.json ?? false);
     });
+  command_help(cmd, {
+    examples: [
+      ['kqsim list', 'what can be simulated, one line each'],
+      ['kqsim list --json', 'the same as one JSON object'],
+    ],
+    exits: { 0: 'listed', 2: EXIT.input },
+  });
 }

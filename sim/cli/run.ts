@@ -5,14 +5,14 @@
  *   register_run(prog)   add both commands
  */
 import { type Command, Option } from '@commander-js/extra-typings';
-import { type Build, build_parse } from '../../src/builds.ts';
 import { type RunResult, run_scenario } from '../run/runner.ts';
-import { scenario_load } from '../scenario.ts';
+import { scenario_build, scenario_load } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { jsonl_run } from '../view/jsonl.ts';
 import { narrate_run } from '../view/narrate.ts';
 import { perfetto_run } from '../view/perfetto.ts';
-import { emit, platform_arg, seed_arg, UsageError } from './args.ts';
+import { safe_json } from '../view/safe_text.ts';
+import { type Conflict, command_help, EXIT, emit, platform_arg, refuse_together, seed_arg } from './args.ts';
 import { teach_run } from './teach.ts';
 
 function exit_code(r: RunResult): number {
@@ -20,7 +20,7 @@ function exit_code(r: RunResult): number {
 }
 
 interface RunFlags {
-  build: string;
+  build?: string;
   platform: string;
   seed?: string;
   schedule?: string;
@@ -32,13 +32,10 @@ interface RunFlags {
 }
 
 async function cmd_run(ref: string, o: RunFlags): Promise<number> {
-  if (o.seed !== undefined && o.schedule !== undefined) throw new UsageError('give --seed or --schedule, not both');
-  const build: Build = build_parse(o.build);
   const platform = platform_arg(o.platform);
   const seed = seed_arg(o.seed);
-  if (o.teach && (o.format !== 'text' || o.json))
-    throw new UsageError('--teach is a terminal dialogue: use it with --format text and without --json');
   const scenario = await scenario_load(ref);
+  const build = scenario_build(scenario, o.build);
   const r = run_scenario({
     scenario,
     build,
@@ -52,7 +49,7 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
     await teach_run(r, scenario.description, process.stdin, process.stdout);
   } else if (o.json) {
     const summary = { ...r.header, outcome: r.outcome, steps: r.steps, ticks: r.ticks, schedule: r.schedule };
-    emit(`${JSON.stringify(summary)}\n`, o.out);
+    emit(`${safe_json(summary)}\n`, o.out);
   } else if (o.format === 'jsonl') {
     emit(jsonl_run(r), o.out);
   } else if (o.format === 'perfetto') {
@@ -65,34 +62,72 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
   return exit_code(r);
 }
 
+/** What replay and run both refuse. */
+const OUTPUT_CONFLICTS: readonly Conflict[] = [
+  ['--json', '--format', '--json prints a summary object instead of the trace: give one or the other'],
+  ['--verbose', '--json', '--verbose adds lines to the narration, which --json does not print'],
+  ['--verbose', '--format=jsonl|perfetto|html', 'the trace files hold every event already; --verbose is for the narration'],
+];
+
+const RUN_CONFLICTS: readonly Conflict[] = [
+  ['--seed', '--schedule', 'a run takes its decisions from a seed or from a schedule, not both'],
+  ['--teach', '--json', 'teaching mode is a dialogue on the terminal'],
+  ['--teach', '--format=jsonl|perfetto|html', 'teaching mode is a dialogue on the terminal (the HTML page has its own: press t)'],
+  ['--teach', '--out', 'teaching mode is a dialogue on the terminal'],
+  ['--teach', '--verbose', 'teaching mode narrates what it asks about'],
+  ...OUTPUT_CONFLICTS,
+];
+
+const RUN_EXITS = { 0: EXIT.ok, 1: EXIT.found, 2: EXIT.input };
+
 export function register_run(prog: Command): void {
   const runOptions = (c: Command<[string]>) =>
     c
-      .option('--build <build>', 'kernel build', 'netbsd-2.0')
+      .option('--build <build>', "kernel build (default: the scenario's own build, else netbsd-2.0)")
       .option('--platform <platform>', 'platform (port)', 'i386')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl', 'perfetto', 'html']).default('text'))
       .option('--out <file>', 'write the output to a file instead of stdout')
       .option('--verbose', 'also narrate spl changes and every scheduling decision')
       .option('--json', 'print one JSON summary object instead of the trace');
 
-  runOptions(
+  const run = runOptions(
     prog
       .command('run')
       .description('run a scenario once and narrate what the kernel did')
       .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file'),
   )
-    .option('--seed <n>', 'take pseudo-random scheduling decisions from this seed')
+    .option('--seed <n>', 'take pseudo-random scheduling decisions from this seed (0 to 4294967295)')
     .option('--schedule <schedule>', 'replay the decisions of a schedule string')
     .option('--teach', 'teaching mode: predict each interesting step before it is revealed (answers on stdin)')
     .action(async (ref, o) => {
       process.exitCode = await cmd_run(ref, o as RunFlags);
     });
+  refuse_together(run, RUN_CONFLICTS);
+  command_help(run, {
+    examples: [
+      ['kqsim run pipe-read', 'a narrated run; the last line is the schedule that replays it'],
+      ['kqsim run nic-softnet --seed 7', 'a pseudo-random interleaving, from a seed'],
+      ['kqsim run nic-softnet --teach', 'predict each interesting step before it is revealed'],
+      ['kqsim run nic-softnet --format html --out run.html', 'the trace viewer: one offline page'],
+      ['kqsim run timer --format perfetto --out trace.json', 'for ui.perfetto.dev or chrome://tracing'],
+      ['kqsim run pipe-read --build netbsd-2.0+mutant-double-enqueue', 'a broken kernel: exit 1, with the schedule'],
+    ],
+    exits: RUN_EXITS,
+  });
 
-  runOptions(
+  const replay = runOptions(
     prog.command('replay').description('replay a schedule printed by run or explore, byte for byte').argument('<scenario>', 'scenario name or path'),
   )
     .requiredOption('--schedule <schedule>', 'the schedule string to replay')
     .action(async (ref, o) => {
       process.exitCode = await cmd_run(ref, o as RunFlags);
     });
+  refuse_together(replay, OUTPUT_CONFLICTS);
+  command_help(replay, {
+    examples: [
+      ['kqsim replay pipe-read --schedule kq1:pipe-read:0*3.1.0.1', 'the run that schedule recorded, byte for byte'],
+      ['kqsim replay nic-softnet --build netbsd-2.0+mutant-lost-wakeup --schedule kq1:nic-softnet:0*10.1', 'a counterexample from explore: exit 1'],
+    ],
+    exits: RUN_EXITS,
+  });
 }

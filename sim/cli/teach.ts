@@ -11,6 +11,7 @@ import type { Readable, Writable } from 'node:stream';
 import { platform_get } from '../../src/machine/platform.ts';
 import type { RunResult } from '../run/runner.ts';
 import { narrate_event, outcome_line } from '../view/narrate.ts';
+import { safe_text } from '../view/safe_text.ts';
 import { type TeachPoint, teach_points } from '../view/teach.ts';
 
 export interface TeachScore {
@@ -19,7 +20,8 @@ export interface TeachScore {
 }
 
 export async function teach_run(r: RunResult, description: string | undefined, input: Readable, output: Writable): Promise<TeachScore> {
-  const say = (s: string) => output.write(`${s}\n`);
+  // Questions and explanations name the scenario's processes: every line is made safe.
+  const say = (s: string) => output.write(`${safe_text(s)}\n`);
   const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   const lines = rl[Symbol.asyncIterator]();
   let eof = false;
@@ -55,7 +57,7 @@ export async function teach_run(r: RunResult, description: string | undefined, i
         output.write(`  your answer [1-${t.options.length}]: `);
         const a = await read();
         // Echo a piped answer so the transcript reads like a session (a terminal echoes it).
-        if (a !== null && !(input as { isTTY?: boolean }).isTTY) output.write(`${a}\n`);
+        if (a !== null && !(input as { isTTY?: boolean }).isTTY) output.write(`${safe_text(a)}\n`);
         if (a !== null && /^\d+$/.test(a) && Number(a) >= 1 && Number(a) <= t.options.length) pick = Number(a) - 1;
         if (a !== null) asked++;
         if (pick === t.answer) right++;

@@ -11,12 +11,13 @@
  *   wakeup_measure(r)            one run -> WakeupMeasure (or null: the run has no markers)
  *   compare_summary(rows)        per build, over its runs -> CompareRow
  *   compare_table(rows, header)  the text table `kqsim compare` prints
+ *   text_table(head, body)       columns padded to their widest cell (shared with designs.ts)
  */
 import type { TraceEvent, TraceEventOf } from '../../src/trace.ts';
 import type { RunResult } from '../run/runner.ts';
 
 /** sizeof(struct kevent) per platform: i386 aligns the int64 data on 4 bytes, powerpc on 8. */
-const KEVENT_SIZE: Readonly<Record<string, number>> = { i386: 28, macppc: 32 };
+export const KEVENT_SIZE: Readonly<Record<string, number>> = { i386: 28, macppc: 32 };
 
 export interface WakeupMeasure {
   readonly mechanism: string;
@@ -33,12 +34,15 @@ export interface WakeupMeasure {
   readonly delayed_calls: number;
 }
 
-const MARK = 'wakeup: ';
+/** What follows marker `prefix what` in a scenario's log line, if `ev` is one. */
+export function log_marker(ev: TraceEvent, prefix: string, what: string): string | undefined {
+  if (ev.kind !== 'log') return undefined;
+  const i = ev.text.indexOf(prefix + what);
+  return i < 0 ? undefined : ev.text.slice(i + prefix.length + what.length).trim();
+}
 
 function marker(ev: TraceEvent, what: string): string | undefined {
-  if (ev.kind !== 'log') return undefined;
-  const i = ev.text.indexOf(MARK + what);
-  return i < 0 ? undefined : ev.text.slice(i + MARK.length + what.length).trim();
+  return log_marker(ev, 'wakeup: ', what);
 }
 
 function find(events: readonly TraceEvent[], from: number, pred: (ev: TraceEvent) => boolean): number {
@@ -101,14 +105,17 @@ export function wakeup_measure(r: RunResult): WakeupMeasure | null {
   };
 }
 
-export interface CompareRow {
+/** One build's runs: what was measured on the clean ones, and how many failed. */
+export interface MeasuredRow<M> {
   readonly build: string;
   readonly runs: number;
   /** Runs that ended in a violation, panic or deadlock, with the first one's verdict and schedule. */
   readonly failed: number;
   readonly first_failure?: { readonly verdict: string; readonly schedule: string };
-  readonly measured: readonly WakeupMeasure[];
+  readonly measured: readonly M[];
 }
+
+export type CompareRow = MeasuredRow<WakeupMeasure>;
 
 export interface CompareSummary {
   readonly build: string;
@@ -127,7 +134,7 @@ export interface CompareSummary {
   readonly delayed_calls_max: number;
 }
 
-function median_max(xs: readonly number[]): { median: number; max: number } {
+export function median_max(xs: readonly number[]): { median: number; max: number } {
   if (xs.length === 0) return { median: 0, max: 0 };
   const s = [...xs].sort((a, b) => a - b);
   return { median: s[Math.floor((s.length - 1) / 2)] as number, max: s[s.length - 1] as number };
@@ -172,6 +179,11 @@ export function compare_table(rows: readonly CompareRow[]): string {
     const delayed = s.measured === 0 ? '-' : `${s.delayed_runs}/${s.measured} runs, up to ${s.delayed_calls_max} call(s)`;
     return [s.build, s.mechanism, mm(s.latency_ticks), mm(s.latency_steps), mm(s.syscalls), mm(s.bytes), via || '-', delayed];
   });
+  return text_table(head, body);
+}
+
+/** Columns padded to their widest cell, a rule under the head. */
+export function text_table(head: readonly string[], body: readonly (readonly string[])[]): string {
   const widths = head.map((h, c) => Math.max(h.length, ...body.map((r) => (r[c] as string).length)));
   const line = (cells: readonly string[]) =>
     cells

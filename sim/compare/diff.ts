@@ -12,15 +12,17 @@
  *   diff_builds(spec)          run both builds -> DiffReport
  *   diff_compare(a, b)         compare two finished runs -> DiffReport
  *   diff_text(report)          the report as text (the CLI's default output)
+ *   diff_decision_lines(acct)  what became of A's decisions on B, as text lines
  *   diff_event_key(ev)         what alignment compares an event by
  */
 import type { Build } from '../../src/builds.ts';
 import type { Platform } from '../../src/machine/platform.ts';
 import type { TraceEvent } from '../../src/trace.ts';
-import { MeaningChooser } from '../run/meaning_chooser.ts';
+import { type DecisionAccount, MeaningChooser } from '../run/meaning_chooser.ts';
 import { type RunResult, run_scenario } from '../run/runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { narrate_event, outcome_line } from '../view/narrate.ts';
+import { safe_lines } from '../view/safe_text.ts';
 import { type AlignRow, align } from './align.ts';
 
 export interface DiffSpec {
@@ -45,9 +47,8 @@ export interface DiffReport {
   readonly divergence: number | null;
   /** One entry per user-visible difference, as text. */
   readonly visible: readonly string[];
-  /** Decisions of A that B took by meaning / could not take (the option did not exist). */
-  readonly mapped: number;
-  readonly missed: number;
+  /** What became of each of A's decisions on B (null when B did not replay A by meaning). */
+  readonly decisions: DecisionAccount | null;
 }
 
 /** Events that are bookkeeping, not behaviour: choices depend on preemption-point labels. */
@@ -86,8 +87,7 @@ export function diff_compare(a: RunResult, b: RunResult, chooser?: MeaningChoose
     rows,
     divergence: first < 0 ? null : first,
     visible: visible_differences(a, b),
-    mapped: chooser?.mapped ?? 0,
-    missed: chooser?.missed ?? 0,
+    decisions: chooser ? chooser.account() : null,
   };
 }
 
@@ -163,13 +163,34 @@ function row_line(d: DiffReport, r: AlignRow): string {
   return `${same ? '   ' : r.a !== undefined ? 'A- ' : 'B+ '}${line}`;
 }
 
+/** Most of A's lost decisions the text report names one by one (--json has them all). */
+const NAMED_MAX = 10;
+
+/** The account of A's decisions on B: counts, then each non-default one B could not take. */
+export function diff_decision_lines(account: DecisionAccount): string[] {
+  const lost = account.decisions.filter((d) => d.fate !== 'taken');
+  const lines = [
+    `decisions: B took ${account.taken} of A's ${account.decisions.length} by meaning; ${lost.length} it could not (${account.noOption} offered without A's option, ${account.unreached} never reached); B had ${account.ownPoints} point(s) of its own (default taken)`,
+  ];
+  const named = lost.filter((d) => !d.default);
+  for (const d of named.slice(0, NAMED_MAX)) {
+    const why = d.fate === 'no-option' ? 'B was there but had no such option, and took its default' : 'B never reached this point';
+    lines.push(`  A's decision ${d.n} (step ${d.step}, ${d.at}, visit ${d.visit}): "${d.label}": ${why}`);
+  }
+  if (named.length > NAMED_MAX) lines.push(`  ... and ${named.length - NAMED_MAX} more (all in --json)`);
+  const defaults = lost.length - named.length;
+  if (defaults > 0) lines.push(`  and ${defaults} default decision(s) (the least disturbing option; B went on undisturbed there too)`);
+  return lines;
+}
+
 export function diff_text(d: DiffReport): string {
   const h = d.a.header;
   const lines = [
     `kqsim diff: scenario ${h.scenario}, platform ${h.platform}, chooser ${h.chooser}`,
     `  A: ${h.build}`,
-    `  B: ${d.b.header.build} (A's decisions taken by meaning: ${d.mapped} mapped, ${d.missed} without a matching option)`,
+    `  B: ${d.b.header.build} (takes A's decisions by meaning)`,
   ];
+  if (d.decisions) lines.push(...diff_decision_lines(d.decisions));
   if (d.divergence === null) {
     lines.push(`traces: the same (${d.aEvents.length} events)`);
   } else {
@@ -191,5 +212,5 @@ export function diff_text(d: DiffReport): string {
   }
   lines.push(`schedule A: ${d.a.schedule}`);
   lines.push(`schedule B: ${d.b.schedule}`);
-  return `${lines.join('\n')}\n`;
+  return safe_lines(lines);
 }

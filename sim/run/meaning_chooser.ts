@@ -6,58 +6,98 @@
  * takes the option whose label the recorded run took there ("nic0 packet for port 7",
  * "switch to writer[2]"), and the default wherever the recorded run had no such point.
  *
+ * It also keeps the account a reviewer needs to trust the comparison: every recorded
+ * decision ends up taken, offered without its option (the default was taken instead), or
+ * never reached (the point does not exist on this build, or this run never got there).
+ *
  *   MeaningChooser.from(events)   replay the `choice` events of a recorded trace
- *   MeaningChooser.mapped         how many decisions were found and taken by meaning
+ *   chooser.account()             what became of each recorded decision -> DecisionAccount
+ *   RecordedDecision, DecisionFate
  */
 import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
 import type { TraceEvent } from '../../src/trace.ts';
 
-/** The decisions taken at points with one key, in order, and how many were used. */
+/** One decision of the recorded run. */
+export interface RecordedDecision {
+  /** 1-based, in the order the recorded run made them. */
+  readonly n: number;
+  /** The recorded run's step at the decision. */
+  readonly step: number;
+  /** The preemption point's label, and which visit of a point with that label it was (1-based). */
+  readonly at: string;
+  readonly visit: number;
+  /** The option taken, by label, and whether it was the point's default (option 0). */
+  readonly label: string;
+  readonly default: boolean;
+}
+
+/** taken: by meaning; no-option: reached, but without that option (the default was taken); unreached: never reached. */
+export type DecisionFate = 'taken' | 'no-option' | 'unreached';
+
+export interface DecisionAccount {
+  /** Every recorded decision, with its fate. */
+  readonly decisions: readonly (RecordedDecision & { readonly fate: DecisionFate })[];
+  readonly taken: number;
+  readonly noOption: number;
+  readonly unreached: number;
+  /** Points this run had that the recording did not (the default was taken there). */
+  readonly ownPoints: number;
+}
+
+/** The decisions recorded at points with one key, in order, and how many were consumed. */
 class Track {
   next = 0;
-  constructor(readonly labels: string[] = []) {}
+  constructor(readonly ids: number[] = []) {}
 
-  take(): string | undefined {
-    return this.labels[this.next++];
+  take(): number | undefined {
+    return this.ids[this.next++];
   }
 }
 
 export class MeaningChooser implements Chooser {
-  /** Decisions the recording made, keyed by point label and option set (the exact match). */
+  private readonly recorded: RecordedDecision[] = [];
+  private readonly fates = new Map<number, DecisionFate>();
+  /** Decisions keyed by point label and option set (the exact match). */
   private readonly exact = new Map<string, Track>();
   /** The same decisions keyed by point label only: a patch may change which options exist. */
   private readonly byPoint = new Map<string, Track>();
-  /** Points where a recorded decision was found and its option exists here. */
-  mapped = 0;
-  /** Points where a recorded decision was found but its option does not exist here. */
-  missed = 0;
+  private ownPoints = 0;
 
   static from(events: readonly TraceEvent[]): MeaningChooser {
     const c = new MeaningChooser();
+    const visits = new Map<string, number>();
     for (const ev of events) {
       if (ev.kind !== 'choice') continue;
-      const label = ev.options[ev.chosen] ?? '';
-      push(c.exact, exact_key(ev.at, ev.options), label);
-      push(c.byPoint, ev.at, label);
+      const visit = (visits.get(ev.at) ?? 0) + 1;
+      visits.set(ev.at, visit);
+      const id = c.recorded.length;
+      c.recorded.push({ n: id + 1, step: ev.step, at: ev.at, visit, label: ev.options[ev.chosen] ?? '', default: ev.chosen === 0 });
+      push(c.exact, exact_key(ev.at, ev.options), id);
+      push(c.byPoint, ev.at, id);
     }
     return c;
   }
 
   choose(point: ChoicePoint): number {
     const labels = point.options.map((o) => o.label);
-    const exact = this.exact.get(exact_key(point.at, labels));
-    const byPoint = this.byPoint.get(point.at);
     // Both tracks advance so the n-th visit of a point keeps matching the n-th recorded one.
-    const fromPoint = byPoint?.take();
-    const wanted = exact ? exact.take() : fromPoint;
-    if (wanted === undefined) return 0;
-    const i = labels.indexOf(wanted);
-    if (i < 0) {
-      this.missed++;
+    const fromPoint = this.byPoint.get(point.at)?.take();
+    const exact = this.exact.get(exact_key(point.at, labels));
+    const candidate = exact ? (exact.take() ?? fromPoint) : fromPoint;
+    const id = candidate !== undefined && !this.fates.has(candidate) ? candidate : undefined;
+    if (id === undefined) {
+      this.ownPoints++;
       return 0;
     }
-    this.mapped++;
-    return i;
+    const i = labels.indexOf((this.recorded[id] as RecordedDecision).label);
+    this.fates.set(id, i < 0 ? 'no-option' : 'taken');
+    return Math.max(i, 0);
+  }
+
+  account(): DecisionAccount {
+    const decisions = this.recorded.map((d, id) => ({ ...d, fate: this.fates.get(id) ?? ('unreached' as const) }));
+    const count = (f: DecisionFate) => decisions.filter((d) => d.fate === f).length;
+    return { decisions, taken: count('taken'), noOption: count('no-option'), unreached: count('unreached'), ownPoints: this.ownPoints };
   }
 }
 
@@ -65,8 +105,8 @@ function exact_key(at: string, labels: readonly string[]): string {
   return JSON.stringify([at, ...labels]);
 }
 
-function push(map: Map<string, Track>, key: string, label: string): void {
+function push(map: Map<string, Track>, key: string, id: number): void {
   const t = map.get(key);
-  if (t) t.labels.push(label);
-  else map.set(key, new Track([label]));
+  if (t) t.ids.push(id);
+  else map.set(key, new Track([id]));
 }

@@ -14,10 +14,11 @@ import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopp
 import type { Platform } from '../../src/machine/platform.ts';
 import { TraceBus, type TraceEvent } from '../../src/trace.ts';
 import { INVARIANTS, type Invariant } from '../check/invariants.ts';
-import type { Scenario } from '../scenario.ts';
+import { type Scenario, scenario_check_build } from '../scenario.ts';
 import { snapshot_watch } from '../view/snapshot.ts';
 import { RecordingChooser, ReplayChooser, SeededChooser } from './choosers.ts';
 import { ScheduleError, schedule_decode, schedule_encode } from './schedule.ts';
+import { type SourceLocation, thrown_location } from './source_location.ts';
 import { KQSIM_VERSION } from './version.ts';
 
 export interface RunSpec {
@@ -61,8 +62,15 @@ export interface RunResult {
   readonly ticks: number;
 }
 
+/** Bad input or a scenario that misbehaves; `where` points into the scenario's source when known. */
 export class RunInputError extends Error {
   override readonly name = 'RunInputError';
+  constructor(
+    message: string,
+    readonly where?: SourceLocation,
+  ) {
+    super(message);
+  }
 }
 
 function chooser_for(spec: RunSpec): { chooser: Chooser; describe: string; replay?: ReplayChooser } {
@@ -80,6 +88,7 @@ function chooser_for(spec: RunSpec): { chooser: Chooser; describe: string; repla
 }
 
 export function run_scenario(spec: RunSpec): RunResult {
+  scenario_check_build(spec.scenario, spec.build);
   const { chooser, describe, replay } = chooser_for(spec);
   const recorder = new RecordingChooser(chooser);
   const bus = new TraceBus();
@@ -160,8 +169,11 @@ export function run_scenario(spec: RunSpec): RunResult {
   } catch (e) {
     if (e instanceof ScheduleError) throw e;
     if (e instanceof BudgetExceeded) throw new RunInputError(`scenario '${sc.name}' did not finish: ${e.message}`);
-    const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
-    throw new RunInputError(`scenario '${sc.name}' threw at step ${k.m.steps}: ${what}`);
+    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const who = k.m.contextName();
+    const where = thrown_location(e, sc.file);
+    const message = `${where ? 'the scenario' : `scenario '${sc.name}'`} threw at step ${k.m.steps}${who === 'idle' ? '' : ` in ${who}`}: ${what}`;
+    throw where ? new RunInputError(message, where) : new RunInputError(message);
   }
   if (replay && replay.unused() > 0 && outcome.kind === 'done') {
     throw new ScheduleError(

@@ -12,6 +12,11 @@
 
 export const SCHEDULE_VERSION = 'kq1';
 
+/** The bounds a schedule string is read within (said in the errors that enforce them). */
+export const SCHEDULE_INDEX_MAX = 9999;
+export const SCHEDULE_REPEAT_MAX = 9_999_999;
+export const SCHEDULE_CHOICES_MAX = 10_000_000;
+
 export class ScheduleError extends Error {
   override readonly name = 'ScheduleError';
 }
@@ -52,12 +57,16 @@ export function schedule_decode(text: string): DecodedSchedule {
   const choices: number[] = [];
   if (body !== '') {
     body.split('.').forEach((tok, i) => {
-      const m = /^(\d{1,4})(?:\*(\d{1,7}))?$/.exec(tok);
-      if (!m) throw new ScheduleError(`malformed schedule: token ${i + 1} '${tok}' is not <index> or <index>*<count>`);
+      const m = /^(\d+)(?:\*(\d+))?$/.exec(tok);
+      const bounds = `an index from 0 to ${SCHEDULE_INDEX_MAX}, optionally *<count> with a count from 1 to ${SCHEDULE_REPEAT_MAX}`;
+      if (!m) throw new ScheduleError(`malformed schedule: token ${i + 1} '${tok}' is not <index> or <index>*<count> (${bounds})`);
       const v = Number(m[1]);
       const n = m[2] === undefined ? 1 : Number(m[2]);
-      if (n < 1) throw new ScheduleError(`malformed schedule: token ${i + 1} '${tok}' repeats 0 times`);
-      if (choices.length + n > 10_000_000) throw new ScheduleError('malformed schedule: more than 10 million choices');
+      if (v > SCHEDULE_INDEX_MAX || n < 1 || n > SCHEDULE_REPEAT_MAX)
+        throw new ScheduleError(`malformed schedule: token ${i + 1} '${tok}' is out of bounds (${bounds})`);
+      if (choices.length + n > SCHEDULE_CHOICES_MAX) {
+        throw new ScheduleError(`malformed schedule: it holds more than ${SCHEDULE_CHOICES_MAX} choices, the most a schedule may`);
+      }
       for (let j = 0; j < n; j++) choices.push(v);
     });
   }

@@ -1,14 +1,18 @@
 /*
- * HTML export: one self-contained page (inline CSS and JS, no network) to step through a
- * recorded run: a timeline of threads and interrupt levels, step forward/back with the
- * keyboard, the narration of the current step, a state pane, and a teaching toggle that asks
- * before interesting steps. A diff page shows two builds side by side with the divergence
- * marked.
+ * HTML export: one self-contained page (inline CSS and JS, a CSP that forbids any load) to
+ * look at a recorded run the way a trace viewer does: a timeline on a time axis in simulator
+ * steps (with the virtual clock's ticks), the cpl with its levels labelled and one lane per
+ * interrupt level and thread, zoom and pan, hover for an event's narration; a stepper over the
+ * narrated events with the narration around the current one and the state after it; a
+ * teaching mode that asks before interesting events and shows nothing that comes after. A
+ * diff page shows both builds on one scale, the divergence marked, the narration aligned.
+ * The page's behaviour is in html/page.js, its layout in html/page.css.
  *
- * Everything the page shows comes from the trace (narration lines, `state` snapshots,
- * teaching questions): the page runs no simulation. The data goes in as JSON inside a
- * `<script type="application/json">` with `<`, `>`, `&` and line separators escaped, and the
- * page puts all text in with textContent, so scenario text can never become markup.
+ * Everything the page shows comes from the trace (narration, `state` snapshots, teaching
+ * questions): the page runs no simulation. Every text is made safe here (sim/view/safe_text.ts);
+ * the data goes in as JSON inside a `<script type="application/json">` with `<`, `>`, `&` and
+ * line separators escaped, and the page puts all text in as text nodes, so scenario text can
+ * never become markup.
  *
  *   html_run(result, scenario)    the page for one run
  *   html_diff(report, scenario)   the page for a build diff
@@ -17,20 +21,25 @@
 import { readFileSync } from 'node:fs';
 import { IPL_NAMES, platform_get } from '../../src/machine/platform.ts';
 import type { TraceEvent } from '../../src/trace.ts';
-import type { DiffReport } from '../compare/diff.ts';
+import { type DiffReport, diff_decision_lines } from '../compare/diff.ts';
 import type { RunResult } from '../run/runner.ts';
 import type { Scenario } from '../scenario.ts';
-import { narrate_event, outcome_line } from './narrate.ts';
+import { narrate_text, narrate_where, outcome_line } from './narrate.ts';
+import { safe_json, safe_text } from './safe_text.ts';
 import { teach_points } from './teach.ts';
 
-/** One step of the stepper: a narrated event. */
+/** One position of the stepper: a narrated event. */
 export interface PagePosition {
+  /** The simulator step it happened at (what `outcome: ... (N steps)` counts) and the virtual tick. */
   readonly step: number;
   readonly tick: number;
+  /** Where it sits on the time axis: its step, plus a fraction for the events that share the step. */
+  readonly x: number;
   readonly ctx: string;
-  readonly ipl: string;
   readonly kind: string;
-  readonly line: string;
+  /** The narration's context column (`server[1] @none`) and what happened, made safe. */
+  readonly where: string;
+  readonly text: string;
   /** Index into `states` of the state after this event. */
   readonly state: number;
 }
@@ -46,6 +55,11 @@ export interface PageSide {
   readonly header: string;
   readonly outcome: string;
   readonly schedule: string;
+  /** Simulator steps and ticks of the whole run. */
+  readonly steps: number;
+  readonly ticks: number;
+  /** The time axis ends here (after the last event's step). */
+  readonly end: number;
   readonly positions: readonly PagePosition[];
   readonly states: readonly Readonly<Record<string, readonly string[]>>[];
   readonly lanes: readonly PageLane[];
@@ -57,12 +71,16 @@ export interface PageSide {
 export interface PageData {
   readonly mode: 'run' | 'diff';
   readonly title: string;
+  readonly summary: string;
   readonly description: string;
+  /** The cpl levels the page's timelines reach, by rank, for the cpl chart's labels (shared by both sides of a diff). */
+  readonly levels: readonly { rank: number; name: string }[];
   readonly sides: readonly PageSide[];
-  /** Diff only: aligned rows of position indices, and the first row that differs. */
+  /** Diff only: aligned rows of position indices, the first row that differs, and what B made of A's decisions. */
   readonly rows?: readonly { a: number | null; b: number | null }[];
   readonly divergence?: number | null;
   readonly visible?: readonly string[];
+  readonly decisions?: readonly string[];
 }
 
 const ipl_rank = (ipl: string) => Math.max(0, IPL_NAMES.indexOf(ipl as (typeof IPL_NAMES)[number]));
@@ -79,25 +97,33 @@ interface Stepped {
 
 function stepped(r: RunResult): Stepped {
   const platform = platform_get(r.header.platform);
-  const positions: PagePosition[] = [];
+  const positions: Omit<PagePosition, 'x'>[] = [];
   const states: Record<string, readonly string[]>[] = [{}];
   const posOf = new Map<number, number>();
   const eventOf: number[] = [];
   r.events.forEach((ev, i) => {
     if (ev.kind === 'state') {
       // A snapshot follows the event that caused it: it is the state after that position.
-      states.push({ ...ev.sections });
+      states.push(Object.fromEntries(Object.entries(ev.sections).map(([name, lines]) => [safe_text(name), lines.map(safe_text)])));
       const last = positions.at(-1);
       if (last) positions[positions.length - 1] = { ...last, state: states.length - 1 };
       return;
     }
-    const line = narrate_event(ev, { verbose: ev.kind === 'spl', ...(platform ? { platform } : {}) });
-    if (line === null) return;
+    const text = narrate_text(ev, { verbose: ev.kind === 'spl', ...(platform ? { platform } : {}) });
+    if (text === null) return;
     posOf.set(i, positions.length);
     eventOf.push(i);
-    positions.push({ step: ev.step, tick: ev.tick, ctx: ev.ctx, ipl: ev.ipl, kind: ev.kind, line, state: states.length - 1 });
+    positions.push({ step: ev.step, tick: ev.tick, ctx: safe_text(ev.ctx), kind: ev.kind, where: narrate_where(ev), text, state: states.length - 1 });
   });
-  return { positions, states, posOf, eventOf };
+  // Events of one step share its unit of the axis, in order.
+  const placed = positions.map((p, i) => {
+    let first = i;
+    while (first > 0 && (positions[first - 1] as PagePosition).step === p.step) first--;
+    let after = i + 1;
+    while (after < positions.length && (positions[after] as PagePosition).step === p.step) after++;
+    return { ...p, x: p.step + (i - first) / (after - first) };
+  });
+  return { positions: placed, states, posOf, eventOf };
 }
 
 export function html_side(r: RunResult): PageSide {
@@ -105,20 +131,31 @@ export function html_side(r: RunResult): PageSide {
   const platform = platform_get(r.header.platform);
   const teach = teach_points(r.events, platform).flatMap((t) => {
     const pos = posOf.get(t.index);
-    return pos === undefined ? [] : [{ pos, question: t.question, options: t.options, answer: t.answer, explain: t.explain }];
+    return pos === undefined
+      ? []
+      : [{ pos, question: safe_text(t.question), options: t.options.map(safe_text), answer: t.answer, explain: safe_text(t.explain) }];
   });
   const h = r.header;
   return {
     build: h.build,
-    header: `kqsim ${h.kqsim}: scenario ${h.scenario} on build ${h.build}, platform ${h.platform}, chooser ${h.chooser}`,
+    header: safe_text(`kqsim ${h.kqsim}: scenario ${h.scenario} on build ${h.build}, platform ${h.platform}, chooser ${h.chooser}`),
     outcome: outcome_line(r.outcome, r.steps, r.ticks),
-    schedule: r.schedule,
+    schedule: safe_text(r.schedule),
+    steps: r.steps,
+    ticks: r.ticks,
+    end: (positions.at(-1)?.step ?? 0) + 1,
     positions,
     states,
     lanes: lanes_of(r.events, positions, eventOf),
-    cpl: positions.map((p) => ipl_rank(p.ipl)),
+    cpl: r.events.flatMap((ev, i) => (posOf.has(i) ? [ipl_rank(ev.ipl)] : [])),
     teach,
   };
+}
+
+/** The cpl levels any of the sides reaches, and none, for the chart's labels. */
+function levels_of(sides: readonly PageSide[]): { rank: number; name: string }[] {
+  const ranks = new Set([0, ...sides.flatMap((s) => s.cpl)]);
+  return [...ranks].sort((a, b) => a - b).map((rank) => ({ rank, name: IPL_NAMES[rank] ?? String(rank) }));
 }
 
 /** Who runs, who is interrupted and who sleeps at each position, from the trace events. */
@@ -137,7 +174,7 @@ function lanes_of(events: readonly TraceEvent[], positions: readonly PagePositio
   const asleep = new Set<string>();
   const cells = rows.map(() => [] as string[]);
   let ei = 0;
-  positions.forEach((pos, p) => {
+  positions.forEach((_pos, p) => {
     for (; ei <= (eventOf[p] as number); ei++) {
       const ev = events[ei] as TraceEvent;
       if (ev.kind === 'intr') frames.push({ src: `intr ${ev.src}`, over: ev.over });
@@ -146,12 +183,13 @@ function lanes_of(events: readonly TraceEvent[], positions: readonly PagePositio
       else if (ev.kind === 'wakeup') asleep.delete(ev.thread);
     }
     const held = new Set(frames.flatMap((f) => [f.src, f.over]));
+    const running = (events[eventOf[p] as number] as TraceEvent).ctx;
     rows.forEach((row, i) => {
-      const c = row === pos.ctx ? 'R' : held.has(row) ? 'I' : asleep.has(row) ? 'S' : '.';
+      const c = row === running ? 'R' : held.has(row) ? 'I' : asleep.has(row) ? 'S' : '.';
       (cells[i] as string[]).push(c);
     });
   });
-  return rows.map((name, i) => ({ name, cells: (cells[i] as string[]).join('') }));
+  return rows.map((name, i) => ({ name: safe_text(name), cells: (cells[i] as string[]).join('') }));
 }
 
 /* ---------------------------------------------------------------- the page */
@@ -165,7 +203,7 @@ export function html_escape(s: string): string {
 
 /** JSON that is safe inside a <script> element: no `</script>`, no `<!--`, no line separators. */
 function script_json(data: unknown): string {
-  return JSON.stringify(data).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return safe_json(data).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function page(data: PageData): string {
@@ -190,12 +228,26 @@ function page(data: PageData): string {
   ].join('\n');
 }
 
+/** The scenario's words for the page: its summary, and its description (each line made safe). */
+function about(scenario: Scenario): { summary: string; description: string } {
+  return {
+    summary: safe_text(scenario.summary),
+    description: (scenario.description ?? '')
+      .trim()
+      .split('\n')
+      .map((l) => safe_text(l.trim()))
+      .join('\n'),
+  };
+}
+
 export function html_run(r: RunResult, scenario: Scenario): string {
+  const side = html_side(r);
   return page({
     mode: 'run',
-    title: `kqsim: ${r.header.scenario} on ${r.header.build}`,
-    description: scenario.description ?? scenario.summary,
-    sides: [html_side(r)],
+    title: safe_text(`kqsim: ${r.header.scenario} on ${r.header.build}`),
+    ...about(scenario),
+    levels: levels_of([side]),
+    sides: [side],
   });
 }
 
@@ -222,11 +274,13 @@ export function html_diff(d: DiffReport, scenario: Scenario): string {
   });
   return page({
     mode: 'diff',
-    title: `kqsim diff: ${d.a.header.scenario}: ${d.a.header.build} vs ${d.b.header.build}`,
-    description: scenario.description ?? scenario.summary,
+    title: safe_text(`kqsim diff: ${d.a.header.scenario}: ${d.a.header.build} vs ${d.b.header.build}`),
+    ...about(scenario),
+    levels: levels_of([a, b]),
     sides: [a, b],
     rows,
     divergence,
-    visible: d.visible,
+    visible: d.visible.map(safe_text),
+    decisions: d.decisions ? diff_decision_lines(d.decisions).map(safe_text) : [],
   });
 }

@@ -2,12 +2,20 @@
  * Narration: one readable line per trace event, saying what ran, at which IPL, and why.
  *
  *   narrate_event(ev, opts)   the line for one event, or null when it is not shown
+ *   narrate_text(ev, opts)    what that line says, without its columns
+ *   narrate_where(ev)         its context column (`server[1] @none`)
+ *   narrate_columns(ev, opts) the line's columns, for a writer that styles them
+ *   outcome_message(outcome)  what went wrong, in one phrase
+ *   outcome_line(o, steps, ticks)  the `outcome:` line
  *   narrate_run(result, opts) the whole text output: header, lines, outcome, `schedule:` last
+ *
+ * Every line is made safe (sim/view/safe_text.ts): scenario text cannot forge a line.
  */
 import type { Outcome } from '../../src/machine/machine.ts';
 import { IPL_NAMES, type IplName, type IrqSource, type Platform, platform_get } from '../../src/machine/platform.ts';
 import type { KeventOut, TraceEvent } from '../../src/trace.ts';
 import type { RunResult } from '../run/runner.ts';
+import { safe_lines, safe_text } from './safe_text.ts';
 
 export interface NarrateOptions {
   /** Also show spl changes and every scheduling decision. */
@@ -104,16 +112,41 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
       // Every kevent return on a ktickle build says so; only the verbose narration shows it.
       if (ev.op === 'return' && !opts.verbose) return null;
       return `ktickle ${ev.op} on kq ${ev.kq} (kq_count ${ev.kq_count}): ${ev.why}`;
+    case 'copy':
+      return `${ev.dir === 'in' ? 'copyin' : 'copyout'} of ${ev.bytes} byte(s) ${ev.dir === 'in' ? 'from' : 'to'} pid ${ev.pid}: ${ev.what}`;
+    case 'lkevent':
+      return ev.kev || ev.id
+        ? `kevent ${ev.kev || '-'} (${ev.id}, ${ev.flags}, user ${ev.user}) ${ev.op} on kevent queue ${ev.kq}: ${ev.why}`
+        : `kevent queue ${ev.kq} ${ev.op}: ${ev.why}`;
+    case 'dillon':
+      return ev.op === 'copyout'
+        ? `kevent copies out ${ev.bytes} byte(s) into the user's struct event at 0x${ev.addr.toString(16)} (fd ${ev.fd}, ${ev.filter}): ${ev.why}`
+        : `kqueuectl on kq ${ev.kq} (fd ${ev.fd}, ${ev.filter}): ${ev.why}`;
     case 'state':
       return null;
   }
 }
 
-export function narrate_event(ev: TraceEvent, opts: NarrateOptions = {}): string | null {
+/** What an event says, without the step, tick and context columns (made safe), or null. */
+export function narrate_text(ev: TraceEvent, opts: NarrateOptions = {}): string | null {
   const text = text_of(ev, opts);
+  return text === null ? null : safe_text(text);
+}
+
+/** The context column: who ran (`server[1]`, `intr net`, `idle`) @ the cpl, made safe. */
+export function narrate_where(ev: TraceEvent): string {
+  return safe_text(`${ev.ctx} @${ev.ipl}`);
+}
+
+/** The line's columns, padded (step, tick, context @cpl, text): joined by spaces they are the line. */
+export function narrate_columns(ev: TraceEvent, opts: NarrateOptions = {}): readonly [string, string, string, string] | null {
+  const text = narrate_text(ev, opts);
   if (text === null) return null;
-  const where = `${ev.ctx} @${ev.ipl}`;
-  return `${String(ev.step).padStart(6)} t${String(ev.tick).padEnd(5)} ${where.padEnd(26)} ${text}`;
+  return [String(ev.step).padStart(6), `t${String(ev.tick).padEnd(5)}`, narrate_where(ev).padEnd(26), text];
+}
+
+export function narrate_event(ev: TraceEvent, opts: NarrateOptions = {}): string | null {
+  return narrate_columns(ev, opts)?.join(' ') ?? null;
 }
 
 function platform_opt(name: string): { platform?: Platform } {
@@ -135,6 +168,10 @@ export function outcome_message(outcome: Outcome): string {
 }
 
 export function outcome_line(outcome: Outcome, steps: number, ticks: number): string {
+  return safe_text(outcome_words(outcome, steps, ticks));
+}
+
+function outcome_words(outcome: Outcome, steps: number, ticks: number): string {
   const size = `${steps} steps, ${ticks} ticks`;
   switch (outcome.kind) {
     case 'done':
@@ -166,5 +203,5 @@ export function narrate_run(r: RunResult, description: string | undefined, opts:
   }
   lines.push(outcome_line(r.outcome, r.steps, r.ticks));
   lines.push(`schedule: ${r.schedule}`);
-  return `${lines.join('\n')}\n`;
+  return safe_lines(lines);
 }

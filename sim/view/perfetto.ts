@@ -25,6 +25,7 @@ import { IPL_NAMES } from '../../src/machine/platform.ts';
 import type { TraceEvent } from '../../src/trace.ts';
 import type { RunResult } from '../run/runner.ts';
 import { deferral_key, deferral_run_key } from './deferral.ts';
+import { safe_json } from './safe_text.ts';
 
 export const STEP_US = 10;
 
@@ -247,8 +248,8 @@ export function perfetto_run(r: RunResult): string {
     time: `1 simulator step = ${STEP_US} us; ticks are the 'tick' counter`,
   };
   const procName: Record_ = { name: 'process_name', ph: 'M', pid: PID, tid: 0, args: { name: `cpu0: ${h.scenario} on ${h.build} (${h.platform})` } };
-  const records = [procName, ...tracks.meta, ...out].map((x) => JSON.stringify(x));
-  return `{"displayTimeUnit":"ms","otherData":${JSON.stringify(other)},"traceEvents":[\n${records.join(',\n')}\n]}\n`;
+  const records = [procName, ...tracks.meta, ...out].map((x) => safe_json(x));
+  return `{"displayTimeUnit":"ms","otherData":${safe_json(other)},"traceEvents":[\n${records.join(',\n')}\n]}\n`;
 }
 
 /** An event's own fields as args (for kinds without a mapping of their own). */

@@ -13,6 +13,8 @@
  *   snapshot_watch(k)        subscribe: emit `state` whenever the snapshot changes
  */
 
+import { lkevent_queues, req_flags_name, ret_flags_name } from '../../src/designs/linux_kevent.ts';
+import { type Block, uvm_peek } from '../../src/designs/uvm.ts';
 import { filter_name, flags_name, status_name } from '../../src/kern/event_h.ts';
 import type { Knote } from '../../src/kern/kern_event.ts';
 import type { Kernel } from '../../src/kern/kernel.ts';
@@ -64,7 +66,35 @@ const kqueues: SnapshotProvider = (k) =>
     return [`kq ${kq.kq_serial}`, [`kq_count ${kq.kq_count}`, `queue: ${queue.length > 0 ? queue.join(', ') : 'empty'}`, ...knotes]];
   });
 
-export const SNAPSHOT_SECTIONS: SnapshotProvider[] = [cpu, threads, kqueues];
+/* Linux kevent queues: the kevents with their flags, the ready queue, the ring's kernel index. */
+const kevent_queues: SnapshotProvider = (k) =>
+  lkevent_queues(k).map(
+    (u): SnapshotSection => [
+      `kevent queue ${u.serial}`,
+      [
+        `ready_num ${u.ready_num}: ${u.ready_list.map((kv) => `kevent ${kv.serial}`).join(', ') || 'empty'}`,
+        u.pring ? `ring at 0x${u.pring.toString(16)}: ${u.ring_size} slots, kidx ${u.kidx}` : 'no ring',
+        ...u.kevents.map(
+          (kv) =>
+            `kevent ${kv.serial}: id ${kv.event.id[0]}:${kv.event.id[1]} user ${kv.event.user[0]} ${req_flags_name(kv.event.req_flags)} [${ret_flags_name(kv.event.ret_flags)}]`,
+        ),
+      ],
+    ],
+  );
+
+/* Simulated user memory (Dillon's struct events, Linux kevent rings), per process that has some. */
+const user_memory: SnapshotProvider = (k) =>
+  k.procs.flatMap((p): SnapshotSection[] => {
+    const blocks = uvm_peek(p)?.list() ?? [];
+    if (blocks.length === 0) return [];
+    const line = (b: Block) => {
+      const data = 'data' in b.fields ? `, data ${String(b.fields.data)}` : '';
+      return `0x${b.addr.toString(16)}: ${b.size} bytes, ${b.live ? 'allocated' : 'freed'} (allocation ${b.serial})${data}`;
+    };
+    return [[`user memory pid ${p.p_pid}`, blocks.map(line)]];
+  });
+
+export const SNAPSHOT_SECTIONS: SnapshotProvider[] = [cpu, threads, kqueues, kevent_queues, user_memory];
 
 export function kernel_snapshot(k: Kernel): Record<string, readonly string[]> {
   const out: Record<string, readonly string[]> = {};

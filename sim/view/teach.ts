@@ -1,7 +1,8 @@
 /*
  * Teaching mode: predict, then check (OSTEP's simulators ask first and answer with -c).
  * Before each interesting step of a recorded run (an interrupt taken, a soft interrupt or
- * other deferral scheduled, a knote activated, a sleep, a wakeup) a question asks what
+ * other deferral scheduled, a knote activated, a sleep, a wakeup; a Linux kevent marked,
+ * skipped or turned down, a Dillon copyout) a question asks what
  * happens next, from a few choices; the answer is revealed with an explanation of why,
  * built from the trace itself (what was pending, at which cpl, what happened later).
  *
@@ -174,6 +175,37 @@ function wakeup_point(events: readonly TraceEvent[], i: number, ev: TraceEvent &
   );
 }
 
+/* The answers a Linux kevent step could have had, each in the document's words. */
+const LKEVENT_OUTCOMES: Readonly<Record<string, string>> = {
+  mark: 'the callback says ready: it goes on the ready queue with KEVENT_RET_DONE and the queue is woken',
+  skip: 'it is not marked: KEVENT_REQ_WAKEUP_ONE, and another kevent of the same origin was marked first',
+  'last-check-failed': 'KEVENT_REQ_LAST_CHECK re-runs the callback, which says not ready: it goes back to its storage, not copied',
+  'add-ready': 'it is ready at once: kevent_ctl hands it back with KEVENT_RET_DONE and does not keep it',
+};
+
+function lkevent_point(i: number, ev: TraceEvent & { kind: 'lkevent' }): TeachPoint {
+  const truth = LKEVENT_OUTCOMES[ev.op] as string;
+  const others = Object.entries(LKEVENT_OUTCOMES)
+    .filter(([op]) => op !== ev.op)
+    .slice(0, 2)
+    .map(([, text]) => text);
+  return point(i, ev, truth, others, `kevent ${ev.kev} (${ev.id}, ${ev.flags}) on kevent queue ${ev.kq}: ${ev.why}.`);
+}
+
+function dillon_point(i: number, ev: TraceEvent & { kind: 'dillon' }): TeachPoint {
+  const at = `0x${ev.addr.toString(16)}`;
+  return point(
+    i,
+    ev,
+    `the kernel writes ${ev.bytes} byte(s) into the user's own struct event at ${at}, then hands back the pointer`,
+    [
+      `the kernel copies a whole struct kevent into the caller's array, as kqueue does`,
+      `the kernel copies the user's struct event in, updates it and copies it back`,
+    ],
+    `Dillon's kernel kept the pointer from kqueuectl and "does a copyout of *ONLY* the kernel data update for the event structure (the 'data') field"; kevent returns the pointer itself. ${ev.why}.`,
+  );
+}
+
 export function teach_points(events: readonly TraceEvent[], platform?: Platform): TeachPoint[] {
   const out: TeachPoint[] = [];
   events.forEach((ev, i) => {
@@ -181,6 +213,8 @@ export function teach_points(events: readonly TraceEvent[], platform?: Platform)
     else if (ev.kind === 'knote' && ev.op === 'activate') out.push(knote_point(events, i, ev));
     else if (ev.kind === 'sleep') out.push(sleep_point(events, i, ev));
     else if (ev.kind === 'wakeup') out.push(wakeup_point(events, i, ev));
+    else if (ev.kind === 'lkevent' && Object.hasOwn(LKEVENT_OUTCOMES, ev.op)) out.push(lkevent_point(i, ev));
+    else if (ev.kind === 'dillon' && ev.op === 'copyout') out.push(dillon_point(i, ev));
     else if (is_deferral(ev)) out.push(deferral_point(events, i, ev as Loose, platform));
   });
   return out;

@@ -44,6 +44,8 @@ export const ETIMEDOUT = 60;
 export const ECONNREFUSED = 61;
 export const ENAMETOOLONG = 63;
 export const ENOTEMPTY = 66;
+/** The syscall does not exist in this build (a design's own API replaces it). */
+export const ENOSYS = 78;
 /** Kernel-internal: restart the syscall (never seen by user code). */
 export const ERESTART = -1;
 /** Kernel-internal: return to user without touching the result registers. */
@@ -92,6 +94,7 @@ const NAMES: Readonly<Record<number, string>> = {
   [ECONNREFUSED]: 'ECONNREFUSED',
   [ENAMETOOLONG]: 'ENAMETOOLONG',
   [ENOTEMPTY]: 'ENOTEMPTY',
+  [ENOSYS]: 'ENOSYS',
   [ERESTART]: 'ERESTART',
   [EJUSTRETURN]: 'EJUSTRETURN',
 };

@@ -30,7 +30,23 @@ import { kern_version_at_least } from '../builds.ts';
 import { KASSERT, type KGen } from '../machine/machine.ts';
 import { splclock, splsched, splx } from '../machine/spl.ts';
 import type { KeventOut } from '../trace.ts';
-import { EACCES, EBADF, EFAULT, EINTR, EINVAL, EMFILE, ENAMETOOLONG, ENOENT, ENOMEM, ENOTTY, ENXIO, ERESTART, ESRCH, EWOULDBLOCK } from './errno.ts';
+import {
+  EACCES,
+  EBADF,
+  EFAULT,
+  EINTR,
+  EINVAL,
+  EMFILE,
+  ENAMETOOLONG,
+  ENOENT,
+  ENOMEM,
+  ENOSYS,
+  ENOTTY,
+  ENXIO,
+  ERESTART,
+  ESRCH,
+  EWOULDBLOCK,
+} from './errno.ts';
 import {
   EV_ADD,
   EV_CLEAR,
@@ -424,6 +440,8 @@ export const kqueueops: Fileops = {
 /* ---------------------------------------------------------------- syscalls */
 
 export function* sys_kqueue(k: Kernel): KGen<{ error: number; fd: number }> {
+  // Linux kevent has no kqueue; Dillon's API keeps kqueue() and replaces kevent (src/designs/).
+  if (k.build.design === 'linux-kevent') return { error: ENOSYS, fd: -1 };
   if (!fd_avail(curlwp(k).l_proc, 1)) return { error: EMFILE, fd: -1 };
   const p = curlwp(k).l_proc;
   const kq = k.kqueue_pool.pool_get(() => new Kqueue(k.kq_serial++, p.p_fd));
@@ -447,6 +465,7 @@ export function* sys_kevent(
   timeout: Timespec | null,
   out: Kevent[],
 ): KGen<{ error: number; retval: number }> {
+  if (k.build.design !== null) return { error: ENOSYS, retval: 0 };
   const p = curlwp(k).l_proc;
   const fp = fd_getfile(p, fd);
   if (fp?.f_type !== 'kqueue') return { error: EBADF, retval: 0 };

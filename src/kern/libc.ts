@@ -22,7 +22,7 @@ import { lwp_create, lwp_exit, lwp_wait } from './kern_lwp.ts';
 import { NSIG, psignal, SIGKILL, sig_name } from './kern_sig.ts';
 import type { UserMain } from './kernel.ts';
 import { LibcNet } from './libc_net.ts';
-import { ExpectationFailed, type SysResult } from './libc_syscall.ts';
+import { ExpectationFailed, type Outcome, type SyscallGate, type SysResult } from './libc_syscall.ts';
 import { sys_sendto } from './netinet.ts';
 import type { SigDisposition } from './proc.ts';
 import { dofileread, dofilewrite } from './sys_generic.ts';
@@ -31,7 +31,7 @@ import { sys_open_tty } from './tty.ts';
 import { sys_socketpair } from './uipc_socket.ts';
 import { AF_INET, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM, sys_bind, sys_socket } from './uipc_syscalls.ts';
 
-export { ExpectationFailed, type SysResult };
+export { ExpectationFailed, type Outcome, type SyscallGate, type SysResult };
 
 export interface ReadOptions {
   readonly nonblock?: boolean;

@@ -6,9 +6,11 @@
  *                        `syscall` event, the kernel body, signals delivered on the way out
  *                        (userret, restarting on ERESTART), the `sysret` event
  *   LibcSyscall.log(text), .expect(cond, what)   scenario helpers, not syscalls
+ *   LibcSyscall.gate()   the boundary for src/designs/' user APIs
  *   SysResult            what every call returns
  */
 import type { KGen, Yield } from '../machine/machine.ts';
+import type { KeventOut } from '../trace.ts';
 import { ERESTART, errno_name } from './errno.ts';
 import type { Kevent } from './event_h.ts';
 import { kevent_out, type Timespec } from './kern_event.ts';
@@ -47,6 +49,20 @@ export interface Outcome {
   status?: number;
   time?: Timespec;
   optval?: number;
+  /** A design's returned events, as the trace shows them (src/designs/: not struct kevents). */
+  traced?: readonly KeventOut[];
+}
+
+/**
+ * What the user API of another design (src/designs/) needs from a libc view: the kernel, the
+ * process and lwp it runs on, and the one syscall boundary (traced entry, signals on the way
+ * out, ERESTART). @internal
+ */
+export interface SyscallGate {
+  readonly k: Kernel;
+  readonly proc: Proc;
+  readonly lwp: Lwp;
+  syscall(name: string, args: string, body: () => KGen<Outcome>): Generator<Yield, SysResult, void>;
 }
 
 const NO_TIME: Timespec = { sec: 0, nsec: 0 };
@@ -67,6 +83,11 @@ export abstract class LibcSyscall {
   /** Signals this process's handlers have run for, in order. */
   get caught(): readonly number[] {
     return this.proc.p_caught;
+  }
+
+  /** For the user APIs of src/designs/ (see SyscallGate). @internal */
+  gate(): SyscallGate {
+    return { k: this.k, proc: this.proc, lwp: this.lwp, syscall: (name, args, body) => this.syscall(name, args, body) };
   }
 
   protected *syscall(name: string, args: string, body: () => KGen<Outcome>): Generator<Yield, SysResult, void> {
@@ -97,7 +118,7 @@ export abstract class LibcSyscall {
         name,
         ret: r.ret,
         errno: r.error,
-        ...(o.events ? { events: o.events.map(kevent_out) } : {}),
+        ...(o.events ? { events: o.events.map(kevent_out) } : o.traced ? { events: o.traced } : {}),
       });
       return r;
     }

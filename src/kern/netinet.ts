@@ -87,7 +87,8 @@ function* udp_input(k: Kernel, net: NetState, pkt: NicPacket): KGen {
   if (so) k.m.touch('chan', so.so_rcv.chanName);
   if (!so || !sbappend(so.so_rcv, pkt.data, false)) {
     net.dropped++;
-    k.bus.emit('log', { text: `udp_input: packet for port ${pkt.port} dropped` });
+    const why = so ? 'its receive buffer is full' : `no socket is bound to port ${pkt.port}`;
+    k.bus.emit('log', { text: `udp_input: packet for port ${pkt.port} dropped: ${why}` });
     return;
   }
   yield* sorwakeup(k, so);

@@ -45,7 +45,8 @@ export interface Fileops {
   fo_close(k: Kernel, fp: File): KGen<number>;
 }
 
-export type FileType = 'kqueue' | 'pipe' | 'socket' | 'tty' | 'vnode';
+/** `kevent`: Linux kevent's /dev/kevent queue (src/designs/linux_kevent.ts). */
+export type FileType = 'kqueue' | 'pipe' | 'socket' | 'tty' | 'vnode' | 'kevent';
 
 /* f_flag bits (sys/fcntl.h: FREAD = O_RDONLY + 1, and so on) */
 export const FREAD = 0x0001;

@@ -19,7 +19,7 @@ export interface RunOpts extends Partial<Omit<RunSpec, 'scenario' | 'build' | 'p
 
 export function run(scenario: Scenario, opts: RunOpts = {}): RunResult {
   const { build, platform, ...rest } = opts;
-  return run_scenario({ scenario, build: build_parse(build ?? 'netbsd-2.0'), platform: platform ?? i386, ...rest });
+  return run_scenario({ scenario, build: build_parse(build ?? scenario.build ?? 'netbsd-2.0'), platform: platform ?? i386, ...rest });
 }
 
 export async function runNamed(name: string, opts: RunOpts = {}): Promise<RunResult> {
