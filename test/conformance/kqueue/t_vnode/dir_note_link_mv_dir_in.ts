@@ -8,7 +8,7 @@ import { dir_inside1, dir_outside, dirCase } from '../../lib/t_vnode.ts';
 
 export const atf: AtfCase = {
   source: 'tests/kernel/kqueue/t_vnode.c',
-  revision: 'commit 82441ab18a19 (the stored copy has no $NetBSD$ tag)',
+  revision: 'commit 82441ab18a19 (no $NetBSD$ tag)',
   testcase: 'dir_note_link_mv_dir_in',
   fits: ['netbsd-modern'],
   differs: before_modern(

@@ -8,7 +8,7 @@ import { create_file, dirCase, file_inside1 } from '../../lib/t_vnode.ts';
 
 export const atf: AtfCase = {
   source: 'tests/kernel/kqueue/t_vnode.c',
-  revision: 'commit 82441ab18a19 (the stored copy has no $NetBSD$ tag)',
+  revision: 'commit 82441ab18a19 (no $NetBSD$ tag)',
   testcase: 'dir_note_write_create_file_in',
   fits: ['netbsd-2.0', 'netbsd-4.0', 'netbsd-modern'],
 };

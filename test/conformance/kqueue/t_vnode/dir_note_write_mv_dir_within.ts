@@ -8,7 +8,7 @@ import { dir_inside1, dir_inside2, dirCase } from '../../lib/t_vnode.ts';
 
 export const atf: AtfCase = {
   source: 'tests/kernel/kqueue/t_vnode.c',
-  revision: 'commit 82441ab18a19 (the stored copy has no $NetBSD$ tag)',
+  revision: 'commit 82441ab18a19 (no $NetBSD$ tag)',
   testcase: 'dir_note_write_mv_dir_within',
   fits: ['netbsd-2.0', 'netbsd-4.0', 'netbsd-modern'],
 };

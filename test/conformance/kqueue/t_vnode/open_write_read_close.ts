@@ -24,7 +24,7 @@ import { ts } from '../../lib/t_vnode.ts';
 
 export const atf: AtfCase = {
   source: 'tests/kernel/kqueue/t_vnode.c',
-  revision: 'commit 82441ab18a19 (the stored copy has no $NetBSD$ tag)',
+  revision: 'commit 82441ab18a19 (no $NetBSD$ tag)',
   testcase: 'open_write_read_close',
   fits: ['netbsd-modern'],
   differs: before_modern('expectation: atf[1]: expected one event after open', '2.0 and 4.0 post no NOTE_OPEN, NOTE_READ or close notes'),

@@ -8,7 +8,7 @@ import { type AtfCase, RL } from '../../../lib/atf.ts';
 
 export const atf: AtfCase = {
   source: 'regress/sys/kern/kqueue/write/fifo/fifo.c',
-  revision: 'commit 0a803f02eaf9 (the stored copy has no $NetBSD$ tag)',
+  revision: 'commit 0a803f02eaf9 (no $NetBSD$ tag)',
   testcase: 'fifo (regress)',
   fits: ['netbsd-2.0', 'netbsd-4.0', 'netbsd-modern'],
 };
