@@ -18,7 +18,9 @@ import {
   EVFILT_EMPTY,
   EVFILT_READ,
   EVFILT_WRITE,
+  F_GETFL,
   type Libc,
+  O_NONBLOCK,
   SHUT_WR,
   SIGPIPE,
   SO_ERROR,
@@ -77,6 +79,29 @@ describe('TCP over loopback', () => {
       );
       expect(verdict(r)).toBe('done');
     });
+
+  it("should give an accepted socket the listener's O_NONBLOCK on the modern build only", () => {
+    for (const build of ['netbsd-2.0', 'netbsd-modern'] as const) {
+      const r = run(
+        oneProcess('accept-nonblock', function* (u) {
+          const l = (yield* u.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK)).ret;
+          yield* u.bind(l, 8000);
+          yield* u.listen(l, 5);
+          u.expect((yield* u.accept(l)).errno === EAGAIN, 'EWOULDBLOCK from a non-blocking listener with nothing queued');
+          const c = (yield* u.socket(AF_INET, SOCK_STREAM)).ret;
+          yield* u.connect(c, 8000);
+          const s = (yield* u.accept(l)).ret;
+          const fl = (yield* u.fcntl(s, F_GETFL)).ret;
+          u.expect(
+            ((fl & O_NONBLOCK) !== 0) === (build === 'netbsd-modern'),
+            `O_NONBLOCK ${build === 'netbsd-modern' ? 'inherited' : 'not inherited'}`,
+          );
+        }),
+        { build },
+      );
+      expect(verdict(r), build).toBe('done');
+    }
+  });
 
   it('should carry data both ways, then EOF after shutdown', () => {
     const r = run(

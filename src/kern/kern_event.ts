@@ -24,7 +24,11 @@
  * Later builds change it at the exact places (src/builds.ts):
  *   netbsd-4.0 (1.41)      kq_lock taken at spl0 by the ktickle code is a preemption point
  *   +ktickle-v1/v2         KQ_TICKLED: an ioctl wakes kevent, which returns EINTR
- *   netbsd-modern          EVFILT_USER with f_touch, EV_DISPATCH, EV_RECEIPT
+ *   netbsd-modern (1.140)  EVFILT_USER with f_touch, EV_DISPATCH, EV_RECEIPT; kqueue_register
+ *                          re-checks the filter and replaces udata/sfflags/sdata on every
+ *                          change; the timer's units, NOTE_ABSTIME and f_touch; NOTE_EXIT's
+ *                          wait status; NOTE_TRACK's two knotes; EVFILT_EMPTY; EINVAL for
+ *                          an unsupported filter
  */
 import { kern_version_at_least } from '../builds.ts';
 import { KASSERT, type KGen } from '../machine/machine.ts';
@@ -1145,7 +1149,7 @@ function kfilter_names(k: Kernel): readonly (readonly [number, string])[] {
     [EVFILT_SIGNAL, 'EVFILT_SIGNAL'],
     [EVFILT_TIMER, 'EVFILT_TIMER'],
   ];
-  // Modern names EVFILT_FS and EVFILT_EMPTY too; kqsim models neither filter's ops.
+  // Modern names EVFILT_FS, EVFILT_USER and EVFILT_EMPTY too (kqsim models no EVFILT_FS ops).
   if (kern_version_at_least(k.build, 'netbsd-modern'))
     sys.push([EVFILT_FS, 'EVFILT_FS'], [EVFILT_USER, 'EVFILT_USER'], [EVFILT_EMPTY, 'EVFILT_EMPTY']);
   return sys;

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { kqsimIn } from '../../scripts/kqsim_in_process.ts';
 import { scenario_load } from '../../sim/scenario.ts';
 import { BASES } from '../../src/builds.ts';
 import { i386, macppc } from '../../src/machine/platform.ts';
@@ -46,6 +47,19 @@ function fits_cell(atf: AtfCase): string {
 
 const TABLE = conformance_table(README);
 
+/** The `npx kqsim` lines of the conformance section's text block, with the exit code each documents. */
+function conformance_commands(readme: string): { text: string; args: string[]; exit: number }[] {
+  const section = readme.slice(readme.indexOf('## Conformance'));
+  const block = section.slice(section.indexOf('```text\n') + 8, section.indexOf('\n```', section.indexOf('```text\n')));
+  return block
+    .split('\n')
+    .filter((l) => l.startsWith('npx kqsim '))
+    .map((l) => {
+      const [code, comment = ''] = l.split(' # ');
+      return { text: l, args: (code as string).trim().split(/\s+/).slice(2), exit: Number(/\bexit (\d+)/.exec(comment)?.[1] ?? 0) };
+    });
+}
+
 /** The verdict, or `error: ...` for a run the runner refuses (a budget exceeded). */
 function outcome_of(f: () => string): string {
   try {
@@ -61,6 +75,15 @@ describe('conformance: NetBSD ATF kqueue tests', () => {
   it('should have cases, and a README table with a row for each and no other', () => {
     expect(files.length).toBeGreaterThan(40);
     expect(TABLE.length).toBe(files.length);
+  });
+
+  const commands = conformance_commands(README);
+  it('should show commands in the README', () => {
+    expect(commands.length).toBeGreaterThan(2);
+  });
+  it.each(commands.map((c) => [c.text, c] as const))('README: `%s` should exit as documented, from the repository root', async (_text, c) => {
+    const r = await kqsimIn(join(HERE, '..', '..'), ...c.args);
+    expect(r.code, r.err).toBe(c.exit);
   });
 
   for (const file of files) {
