@@ -193,6 +193,10 @@ describe('time, pause and alarm', () => {
         u.expect((yield* u.clock_gettime(99)).errno === EINVAL, 'EINVAL for a clock not modelled');
         const tv = (yield* u.gettimeofday()).time;
         u.expect(tv.sec === rt.sec, 'gettimeofday on the realtime clock');
+        yield* u.usleep(250_000);
+        const c = (yield* u.clock_gettime(CLOCK_MONOTONIC)).time;
+        const slept = c.sec + c.nsec / 1e9 - (b.sec + b.nsec / 1e9);
+        u.expect(slept >= 0.25 && slept < 0.3, `usleep(250000) to take 0.25 s (took ${slept})`);
       }),
     );
     expect(verdict(r)).toBe('done');
@@ -208,6 +212,8 @@ describe('time, pause and alarm', () => {
         u.expect(p.errno === EINTR && u.caught.includes(SIGALRM), 'pause to end with EINTR after SIGALRM');
         yield* u.alarm(1);
         u.expect((yield* u.alarm(0)).ret === 1, 'alarm(0) cancels, reporting 1 s left');
+        yield* u.sigaction(SIGTERM, 'catch');
+        u.expect((yield* u.raise(SIGTERM)).ret === 0 && u.caught.at(-1) === SIGTERM, 'raise to deliver SIGTERM to this process');
       }),
     );
     expect(verdict(r)).toBe('done');

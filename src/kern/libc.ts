@@ -163,6 +163,11 @@ export class Libc extends LibcNet {
     });
   }
 
+  /** raise(3): kill(getpid(), sig). */
+  *raise(sig: number): Generator<Yield, SysResult, void> {
+    return yield* this.kill(this.pid, sig);
+  }
+
   /** fork(2): the child runs `body` with its own view; returns the child's pid. */
   *fork(name: string, body: UserMain): Generator<Yield, SysResult, void> {
     const { k } = this;

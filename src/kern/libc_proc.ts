@@ -8,7 +8,7 @@
  *   pause()             sleep until a signal (-1, EINTR)
  *   alarm(sec)          SIGALRM after sec seconds; ret is what the previous alarm had left
  *   nanosleep(ms)       sleep interruptibly (EINTR on a signal, never restarted)
- *   sleep(sec)          nanosleep(sec * 1000 ms)
+ *   sleep(sec), usleep(usec)   nanosleep(sec * 1000 ms), nanosleep(usec / 1000 ms)
  */
 import type { Yield } from '../machine/machine.ts';
 import { EINTR, EINVAL, ERESTART, EWOULDBLOCK } from './errno.ts';
@@ -131,5 +131,10 @@ export abstract class LibcProc extends LibcSyscall {
   /** sleep(3), as nanosleep of `sec` seconds (the unslept time is not reported). */
   *sleep(sec: number): Generator<Yield, SysResult, void> {
     return yield* this.nanosleep(sec * 1000);
+  }
+
+  /** usleep(3), as nanosleep of `usec` microseconds. */
+  *usleep(usec: number): Generator<Yield, SysResult, void> {
+    return yield* this.nanosleep(usec / 1000);
   }
 }
