@@ -8,8 +8,11 @@
  *   3. exhaustive search with and without partial-order reduction: executions, distinct traces
  *   4. PCT vs a uniform random walk: runs to the first failure of the lost-wakeup mutant,
  *      median over seeds
+ *   5. what recording a search's coverage costs a run (kqsim score measures strategies on
+ *      every mutant; this file keeps the figures that are about speed)
  */
 import { performance } from 'node:perf_hooks';
+import { CoverageCollector } from '../sim/explore/coverage.ts';
 import { make_strategy } from '../sim/explore/explorer.ts';
 import type { StrategyName } from '../sim/explore/strategy.ts';
 import { trace_hash } from '../sim/explore/trace_hash.ts';
@@ -38,14 +41,15 @@ interface Batch {
   readonly ms: number;
 }
 
-function run_batch(scenario: Scenario, build: Build, strategy: StrategyName, runs: number, seed: number): Batch {
+function run_batch(scenario: Scenario, build: Build, strategy: StrategyName, runs: number, seed: number, coverage?: CoverageCollector): Batch {
   const st = make_strategy({ scenario, build, platform: i386, strategy, seed });
   let steps = 0;
   const t0 = performance.now();
   for (let i = 0; i < runs; i++) {
     const ex = st.next();
     if (!ex) break;
-    const r = run_scenario({ scenario, build, platform: i386, chooser: ex.chooser });
+    const r = run_scenario({ scenario, build, platform: i386, chooser: coverage ? coverage.wrap(ex.chooser) : ex.chooser });
+    coverage?.end_run();
     ex.finished(r);
     steps += r.steps;
   }
@@ -182,6 +186,14 @@ async function main(): Promise<void> {
   out(`   pct (depth 3): median ${median(pct)} runs [${pct.join(', ')}]`);
   out(`   random walk:   median ${median(random)} runs [${random.join(', ')}]`);
   out(`   pct/random ${q.toFixed(3)} (target <= 0.1: ${verdict(q <= 0.1)})`);
+
+  // 5. Coverage recording, side by side on the same schedules.
+  out('');
+  out('5. coverage recording: random schedules on pipe-read with and without it (the same seed)');
+  const bare2 = run_batch(pipeRead, clean, 'random', 2000, 3);
+  const covered = run_batch(pipeRead, clean, 'random', 2000, 3, new CoverageCollector());
+  const c = covered.ms / bare2.ms;
+  out(`   without ${bare2.ms.toFixed(0)} ms, with ${covered.ms.toFixed(0)} ms: ratio ${c.toFixed(2)} (target <= 1.1: ${verdict(c <= 1.1)})`);
 }
 
 await main();

@@ -5,6 +5,7 @@
  *
  *   BASES, PATCHES      what exists, with one-line descriptions
  *   BUILDS              the canonical build names users' scripts rely on
+ *   patch_build(patch)  the build a patch is shown on (its base and the patches it requires)
  *   OPTIONS             kernel options (config(8) `options X`) a build name can switch
  *   build_parse(name)   `base+patch+patch[/OPTION/-OPTION]` -> Build, or an error naming the
  *                       valid choices (a configuration config(8) would refuse is an error too)
@@ -30,6 +31,17 @@ export type PatchName =
   | 'mutant-count-skew'
   | 'mutant-return-disabled'
   | 'mutant-oneshot-requeue'
+  | 'mutant-enqueue-nospl'
+  | 'mutant-dequeue-nospl'
+  | 'mutant-register-nospl'
+  | 'mutant-wakeup-before-sleep'
+  | 'mutant-scan-recheck-window'
+  | 'mutant-marker-early'
+  | 'mutant-soreceive-nospl'
+  | 'mutant-sbwait-unlocked'
+  | 'mutant-ipintr-nospl'
+  | 'mutant-timeout-left-armed'
+  | 'mutant-ttread-nospl'
   | 'kcont-knote'
   | 'kcont-run-one'
   | 'mutant-kc-autofree'
@@ -134,6 +146,82 @@ export const PATCHES: readonly PatchInfo[] = [
   {
     name: 'mutant-oneshot-requeue',
     description: 'kqueue_scan requeues EV_ONESHOT knotes as if they were level-triggered',
+    mutant: true,
+    bases: ['netbsd-2.0'],
+  },
+  /*
+   * Seeded kernel races (issue 13): each removes one protection at one place, so that only
+   * some interleavings fail. test/mutants.test.ts shows each caught by what it was written
+   * for, and `kqsim score` measures how fast each strategy finds it.
+   */
+  {
+    name: 'mutant-enqueue-nospl',
+    description:
+      'knote_enqueue without splsched: an interrupt inside TAILQ_INSERT_TAIL queues a knote that the store through the stale tail then overwrites',
+    mutant: true,
+    bases: ['netbsd-2.0'],
+  },
+  {
+    name: 'mutant-dequeue-nospl',
+    description: 'knote_dequeue without splsched: a knote an interrupt links behind the last one while it is removed is cut off the queue',
+    mutant: true,
+    bases: ['netbsd-2.0'],
+  },
+  {
+    name: 'mutant-register-nospl',
+    description:
+      "kqueue_register runs f_event and KNOTE_ACTIVATE at spl0: an interrupt between KNOTE_ACTIVATE's KN_QUEUED test and knote_enqueue queues the knote first",
+    mutant: true,
+    bases: ['netbsd-2.0'],
+  },
+  {
+    name: 'mutant-wakeup-before-sleep',
+    description:
+      'kqueue_scan lowers the spl after setting KQ_SLEEP but before ltsleep puts the lwp on the sleep queue: a wakeup in between finds nobody',
+    mutant: true,
+    bases: ['netbsd-2.0'],
+  },
+  {
+    name: 'mutant-scan-recheck-window',
+    description: 'kqueue_scan lowers the spl between f_event finding a queued knote false and clearing KN_QUEUED: an activation in between is lost',
+    mutant: true,
+    bases: ['netbsd-2.0'],
+  },
+  {
+    name: 'mutant-marker-early',
+    description:
+      'kqueue_scan takes its marker off the queue at the EV_ONESHOT splx and scans on until the queue is empty: a requeued knote comes back in the same call',
+    mutant: true,
+    bases: ['netbsd-2.0'],
+  },
+  {
+    name: 'mutant-soreceive-nospl',
+    description:
+      'soreceive reads sb_cc outside splsoftnet and writes it back after an interruptible window: a datagram appended meanwhile is not counted',
+    mutant: true,
+    bases: ['netbsd-2.0'],
+  },
+  {
+    name: 'mutant-sbwait-unlocked',
+    description: 'soreceive sets sb_wait and lets interrupts in before it sleeps: sorwakeup in between wakes nobody and clears sb_wait',
+    mutant: true,
+    bases: ['netbsd-2.0'],
+  },
+  {
+    name: 'mutant-ipintr-nospl',
+    description: "ipintr's IF_DEQUEUE without splnet: a packet nicintr links behind the last one taken is lost when the tail is reset",
+    mutant: true,
+    bases: ['netbsd-2.0'],
+  },
+  {
+    name: 'mutant-timeout-left-armed',
+    description: 'ltsleep woken before its timeout leaves the timeout callout armed: endtsleep later ends a sleep that asked for no timeout',
+    mutant: true,
+    bases: ['netbsd-2.0'],
+  },
+  {
+    name: 'mutant-ttread-nospl',
+    description: 'ttread takes characters from t_rawq outside spltty: what comsoft appends in between is overwritten',
     mutant: true,
     bases: ['netbsd-2.0'],
   },
@@ -262,13 +350,19 @@ export function kern_version_at_least(build: Build, base: BaseName): boolean {
   return BASE_ORDER.indexOf(machine_base(build.base)) >= BASE_ORDER.indexOf(base);
 }
 
+/** The build of `patch` on `base` (default: its first base), on top of the patches it requires. */
+export function patch_build(patch: PatchName, base?: BaseName): string {
+  const p = PATCHES.find((x) => x.name === patch) as PatchInfo;
+  return [base ?? p.bases[0], ...(p.requires ?? []), p.name].join('+');
+}
+
 /**
  * The builds `kqsim list` shows: every base alone, with each patch that applies to it (on
  * top of the patches it requires), and each base with each option added.
  */
 export const BUILDS: readonly string[] = BASES.flatMap((b) => [
   b.name,
-  ...PATCHES.filter((p) => p.bases.includes(b.name)).map((p) => [b.name, ...(p.requires ?? []), p.name].join('+')),
+  ...PATCHES.filter((p) => p.bases.includes(b.name)).map((p) => patch_build(p.name, b.name)),
   ...OPTIONS.filter((o) => o.bases.includes(b.name)).map((o) => `${b.name}/${o.name}`),
 ]);
 

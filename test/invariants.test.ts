@@ -3,6 +3,7 @@ import { DILLON_INVARIANTS } from '../sim/check/dillon.ts';
 import { INVARIANTS } from '../sim/check/invariants.ts';
 import { KCONT_INVARIANTS } from '../sim/check/kcont.ts';
 import { LINUX_KEVENT_INVARIANTS } from '../sim/check/linux_kevent.ts';
+import { MUTANT_CASES } from '../sim/check/mutants.ts';
 import { runNamed, verdict } from './helpers/run.ts';
 
 /*
@@ -19,10 +20,18 @@ const CASES: readonly { invariant: string; build: string; scenario: string }[] =
 describe('invariants catch their mutants', () => {
   it('should have a mutant case for every invariant', () => {
     // The kcont invariants have their cases in test/kcont_invariants.test.ts, the ktickle
-    // ones their mutants in test/ktickle.test.ts, the designs' in test/designs_invariants.test.ts.
+    // ones their mutants in test/ktickle.test.ts, the designs' in test/designs_invariants.test.ts,
+    // and every mutant's invariant is shown firing in test/mutants.test.ts.
     const ktickle = ['tickle-eintr-only-when-idle', 'no-lost-tickle', 'tickle-not-sticky'];
     const designs = [...LINUX_KEVENT_INVARIANTS, ...DILLON_INVARIANTS].map((i) => i.name);
-    const covered = new Set([...CASES.map((c) => c.invariant), 'no-lost-wakeup', ...KCONT_INVARIANTS.map((i) => i.name), ...ktickle, ...designs]);
+    const covered = new Set([
+      ...CASES.map((c) => c.invariant),
+      'no-lost-wakeup',
+      ...KCONT_INVARIANTS.map((i) => i.name),
+      ...ktickle,
+      ...designs,
+      ...MUTANT_CASES.map((c) => c.caughtBy),
+    ]);
     expect(INVARIANTS.map((i) => i.name).filter((n) => !covered.has(n))).toEqual([]);
   });
 

@@ -4,7 +4,7 @@
  * that shows it firing (test/invariants.test.ts).
  *
  *   knote-queued-once  kq-count-matches-queue  disabled-never-returned
- *   oneshot-returned-once  no-lost-wakeup
+ *   oneshot-returned-once  kevent-returns-knote-once  no-lost-wakeup
  */
 import type { Knote } from '../../src/kern/kern_event.ts';
 import type { Invariant } from './invariant.ts';
@@ -71,6 +71,30 @@ const oneshotReturnedOnce: Invariant = {
 };
 
 /*
+ * One kevent call returns each knote at most once: kqueue_scan's marker ends the scan
+ * before the level-triggered knotes it put back on the tail come round again.
+ */
+const keventReturnsKnoteOnce: Invariant = {
+  name: 'kevent-returns-knote-once',
+  description: 'one kevent call returns at most one event per knote',
+  watch: () => {
+    const returned = new Map<string, Set<string>>();
+    return {
+      onEvent(ev) {
+        if (ev.kind === 'syscall' && ev.name === 'kevent') returned.set(ev.ctx, new Set());
+        if (ev.kind !== 'knote' || ev.op !== 'deliver') return null;
+        const seen = returned.get(ev.ctx) ?? new Set<string>();
+        returned.set(ev.ctx, seen);
+        const key = `${ev.kq}:${ev.kn}`;
+        if (seen.has(key)) return `one kevent call of ${ev.ctx} returned knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) of kq ${ev.kq} twice`;
+        seen.add(key);
+        return null;
+      },
+    };
+  },
+};
+
+/*
  * No lost wakeup. A kernel path that queues a knote wakes the kqueue's sleepers before it
  * gives up the cpu, so by the time the cpu goes idle nobody may still sleep on a kqueue
  * that has events queued. (Checked at idle, not at every step, because knote_enqueue
@@ -99,5 +123,6 @@ export const KQUEUE_INVARIANTS: readonly Invariant[] = [
   kqCountMatchesQueue,
   disabledNeverReturned,
   oneshotReturnedOnce,
+  keventReturnsKnoteOnce,
   noLostWakeup,
 ];

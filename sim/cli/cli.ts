@@ -12,6 +12,8 @@
  *   kqsim demo                      the guided tour that `npm start` runs (sim/cli/demo.ts)
  *   kqsim new <name>                a commented scenario to start from (sim/cli/new.ts)
  *   kqsim explore <scenario> [...]  many interleavings; a shrunk counterexample (explore.ts)
+ *   kqsim explain <scenario> --schedule S   why a failing run fails: its racing pair (explain.ts)
+ *   kqsim score [--runs N]          every strategy against every mutant (score.ts)
  *
  * Exit codes: 0 every expectation and invariant held; 1 a violation, panic or deadlock
  * (the output carries the replayable schedule); 2 bad input or configuration, as one line
@@ -32,10 +34,12 @@ import { command_help, EXIT, UsageError } from './args.ts';
 import { register_compare } from './compare.ts';
 import { register_demo } from './demo.ts';
 import { register_diff } from './diff.ts';
+import { register_explain } from './explain.ts';
 import { register_explore } from './explore.ts';
 import { register_list } from './list.ts';
 import { register_new } from './new.ts';
 import { register_run } from './run.ts';
+import { register_score } from './score.ts';
 
 const INPUT_ERRORS = [UsageError, BuildError, ScenarioError, ScheduleError, RunInputError];
 
@@ -65,6 +69,8 @@ function program(): Command {
   register_compare(p);
   register_diff(p);
   register_explore(p);
+  register_explain(p);
+  register_score(p);
   register_demo(p);
   register_new(p);
   return p;

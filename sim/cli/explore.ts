@@ -1,7 +1,9 @@
 /*
  * `kqsim explore <scenario>`: run a scenario under many interleavings with a strategy and
- * report what was covered, or the first counterexample, shrunk, with its replay command and
- * a narrated trace of just the shrunk run (byte for byte what `kqsim replay` prints).
+ * report what was covered and what a clean search proves, or the first counterexample,
+ * shrunk, with its racing pair, its replay command and a narrated trace of just the shrunk
+ * run (byte for byte what `kqsim replay` prints). `--html FILE` writes the page of that run
+ * (or of the undisturbed run, after a clean search) with the search's coverage map.
  *
  *   register_explore(prog)   add the command
  *
@@ -10,13 +12,18 @@
  * printed).
  */
 import { type Command, Option } from '@commander-js/extra-typings';
+import { DEFAULT_SATURATION_WINDOW, type SearchClaim, search_claim } from '../explore/claims.ts';
+import { coverage_summary } from '../explore/coverage.ts';
 import { type ExploreReport, explore } from '../explore/explorer.ts';
+import { race_lines } from '../explore/race.ts';
 import { schedule_choices } from '../explore/replay.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
-import { scenario_build, scenario_load } from '../scenario.ts';
+import { run_scenario } from '../run/runner.ts';
+import { type Scenario, scenario_build, scenario_load } from '../scenario.ts';
+import { html_run } from '../view/html.ts';
 import { narrate_run } from '../view/narrate.ts';
 import { safe_json, safe_lines } from '../view/safe_text.ts';
-import { command_help, count_arg, EXIT, platform_arg, refuse_together, seed_arg } from './args.ts';
+import { command_help, count_arg, EXIT, emit, platform_arg, refuse_together, seed_arg, UsageError } from './args.ts';
 import { progress_reporter } from './progress.ts';
 
 interface ExploreFlags {
@@ -29,10 +36,23 @@ interface ExploreFlags {
   maxPreemptions?: string;
   pctDepth?: string;
   reduce: boolean;
+  untilSaturated?: string | boolean;
+  html?: string;
   json?: boolean;
 }
 
-function summary_json(r: ExploreReport): string {
+function coverage_json(r: ExploreReport) {
+  const c = coverage_summary(r.coverage);
+  return {
+    exercised: c.exercised,
+    reachable: c.reachable,
+    neverInterrupted: c.neverInterrupted,
+    agents: r.coverage.agents,
+    choicePointsMax: r.coverage.choicePointsMax,
+  };
+}
+
+function summary_json(r: ExploreReport, claim: SearchClaim | null): string {
   return `${safe_json({
     scenario: r.scenario,
     build: r.build,
@@ -51,8 +71,36 @@ function summary_json(r: ExploreReport): string {
       execution: v.execution,
       schedule: v.schedule,
       shrunkSchedule: v.shrunkSchedule,
+      race: v.race,
+      ...(v.race ? {} : { raceWhy: v.raceWhy }),
     })),
+    coverage: coverage_json(r),
+    saturated: r.saturated,
+    confidence: claim,
   })}\n`;
+}
+
+/** Coverage in a few lines: how many pairs were exercised, and the points never interrupted. */
+function coverage_lines(r: ExploreReport): string[] {
+  const c = coverage_summary(r.coverage);
+  return [
+    `coverage: ${c.exercised.length} of ${c.reachable.length} (preemption point, interrupt source) pairs seen reachable were exercised`,
+    `  points that never saw an interrupt (${c.neverInterrupted.length}): ${c.neverInterrupted.length > 0 ? c.neverInterrupted.join(', ') : 'none'}`,
+  ];
+}
+
+/* The page of the counterexample's shrunk run, or of the undisturbed run, with the coverage map. */
+function write_html(file: string, r: ExploreReport, scenario: Scenario, spec: Parameters<typeof run_scenario>[0]): void {
+  const v = r.violations[0];
+  const run = run_scenario({ ...spec, snapshots: true, ...(v ? { schedule: v.shrunkSchedule } : {}) });
+  emit(
+    html_run(run, scenario, {
+      title: `coverage of the ${r.strategy} search (${r.executions} runs)`,
+      pairs: r.coverage.pairs.map((p) => ({ ...p, exercised: p.taken > 0 })),
+      neverInterrupted: coverage_summary(r.coverage).neverInterrupted,
+    }),
+    file,
+  );
 }
 
 function covered(r: ExploreReport): string {
@@ -67,6 +115,9 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   const depth = count_arg('--depth', o.depth, 0);
   const maxPreemptions = count_arg('--max-preemptions', o.maxPreemptions, 0);
   const pctDepth = count_arg('--pct-depth', o.pctDepth, 1);
+  const untilSaturated = o.untilSaturated === true ? DEFAULT_SATURATION_WINDOW : count_arg('--until-saturated', o.untilSaturated || undefined, 1);
+  if (untilSaturated !== undefined && strategy === 'exhaustive')
+    throw new UsageError('--until-saturated is for random and pct: an exhaustive search ends by itself');
   const scenario = await scenario_load(ref);
   const build = scenario_build(scenario, o.build);
 
@@ -76,29 +127,32 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const progress = progress_reporter(process.stderr);
+  const spec = {
+    scenario,
+    build,
+    platform,
+    strategy,
+    seed,
+    reduce: o.reduce,
+    ...(runs !== undefined ? { runs } : {}),
+    ...(depth !== undefined ? { depth } : {}),
+    ...(maxPreemptions !== undefined ? { maxPreemptions } : {}),
+    ...(pctDepth !== undefined ? { pctDepth } : {}),
+    ...(untilSaturated !== undefined ? { untilSaturated } : {}),
+  };
   let r: ExploreReport;
   try {
-    r = await explore({
-      scenario,
-      build,
-      platform,
-      strategy,
-      seed,
-      reduce: o.reduce,
-      ...(runs !== undefined ? { runs } : {}),
-      ...(depth !== undefined ? { depth } : {}),
-      ...(maxPreemptions !== undefined ? { maxPreemptions } : {}),
-      ...(pctDepth !== undefined ? { pctDepth } : {}),
-      onProgress: (p) => progress.update(p),
-      stop: () => interrupted,
-    });
+    r = await explore({ ...spec, onProgress: (p) => progress.update(p), stop: () => interrupted });
   } finally {
     progress.finish();
     process.off('SIGINT', onSigint);
   }
+  // What a search proves is said of a clean one only.
+  const claim = r.violations.length === 0 ? search_claim(spec, r) : null;
+  if (o.html !== undefined) write_html(o.html, r, scenario, { scenario, build, platform });
 
   if (o.json) {
-    process.stdout.write(summary_json(r));
+    process.stdout.write(summary_json(r, claim));
   } else {
     const bounds = [depth !== undefined ? `depth ${depth}` : '', maxPreemptions !== undefined ? `at most ${maxPreemptions} preemption(s)` : '']
       .filter((x) => x)
@@ -114,17 +168,23 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
         `  schedule:        ${v.schedule}`,
         `  shrunk schedule: ${v.shrunkSchedule} (${shrunkChoices.filter((c) => c !== 0).length} non-default choice(s), ${v.shrunk.steps} steps)`,
         `  replay it:       npx kqsim replay ${ref} --build ${r.build} --platform ${r.platform} --schedule ${v.shrunkSchedule}`,
+        ...(v.race ? race_lines(v.race) : [`no racing pair: ${v.raceWhy}`]),
+        ...coverage_lines(r),
         '',
         'the shrunk run:',
       );
       process.stdout.write(`${safe_lines(lines)}${narrate_run(v.shrunk, scenario.description)}`);
       return 1;
     }
+    if (r.saturated)
+      lines.push(`saturated: no new distinct trace in the ${untilSaturated} execution(s) after execution ${r.lastNewTrace}, so the search stopped`);
     if (r.interrupted) lines.push(`interrupted after ${r.executions} execution(s) (${covered(r)}): no violation in what was covered`);
     else if (r.complete) lines.push(`all ${r.executions} interleavings checked (${covered(r)}): every expectation and invariant held`);
     else if (strategy === 'exhaustive')
       lines.push(`${r.executions} interleavings checked (${covered(r)}), not all: the search was bounded; every expectation and invariant held`);
     else lines.push(`${r.executions} executions checked (${covered(r)}): every expectation and invariant held`);
+    lines.push(...coverage_lines(r));
+    if (claim) lines.push(`what it proves: ${claim.statement}`);
     process.stdout.write(safe_lines(lines));
   }
   if (r.violations.length > 0) return 1;
@@ -145,6 +205,11 @@ export function register_explore(prog: Command): void {
     .option('--max-preemptions <k>', 'exhaustive: at most k non-default choices (preemptions, interrupts) per execution')
     .option('--pct-depth <d>', 'pct: the bug depth targeted (d-1 priority change points, default 3)')
     .option('--no-reduce', 'exhaustive: turn partial-order reduction off')
+    .option(
+      '--until-saturated [n]',
+      `random, pct: stop after n executions in a row without a new distinct trace (default ${DEFAULT_SATURATION_WINDOW})`,
+    )
+    .option('--html <file>', "write the HTML page of the counterexample's shrunk run (or the undisturbed run) with the search's coverage map")
     .option('--json', 'print one JSON summary object instead of text')
     .action(async (ref, o) => {
       process.exitCode = await cmd_explore(ref, o as ExploreFlags);
@@ -162,6 +227,8 @@ export function register_explore(prog: Command): void {
       ['kqsim explore nic-softnet --build netbsd-2.0+mutant-lost-wakeup --strategy pct --seed 1', 'PCT finds the lost wakeup: exit 1, shrunk'],
       ['kqsim explore pipe-read --strategy exhaustive --max-preemptions 2', 'a bounded search'],
       ['kqsim explore nic-softnet --runs 500 --json', 'a random walk, as one JSON object'],
+      ['kqsim explore two-sources --strategy pct --until-saturated 500', 'PCT until 500 runs bring no new trace; what it proves'],
+      ['kqsim explore nic-softnet --build netbsd-2.0+mutant-lost-wakeup --html run.html', "the counterexample's page, with the search's coverage"],
     ],
     exits: { 0: `${EXIT.ok} in every execution`, 1: `a counterexample: ${EXIT.found}`, 2: EXIT.input, 130: EXIT.interrupted },
   });

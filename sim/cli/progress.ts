@@ -9,6 +9,8 @@
  *
  *   progress_reporter(stream, clock)   -> { update(p), finish() }
  *   progress_line(p, rate, eta_ms)     the status text
+ *   status_line(stream, clock)         -> { due(), show(text), finish() }: the line itself,
+ *                                      for any command (kqsim score draws its own text)
  */
 import type { ExploreProgress } from '../explore/explorer.ts';
 
@@ -59,34 +61,54 @@ interface Sample {
   readonly done: number;
 }
 
-export function progress_reporter(stream: ProgressStream, clock: () => number = Date.now): ProgressReporter {
+/** A status line: redrawn in place on a terminal, a plain line every few seconds elsewhere. */
+export interface StatusLine {
+  /** Whether a line shown now would be drawn (so a caller can skip building it). */
+  due(): boolean;
+  show(text: string): void;
+  finish(): void;
+}
+
+export function status_line(stream: ProgressStream, clock: () => number = Date.now): StatusLine {
   const tty = stream.isTTY === true;
   let lastDraw = clock();
-  const window: Sample[] = [{ t: lastDraw, executions: 0, done: 0 }];
   let drawn = false;
+  return {
+    due: () => clock() - lastDraw >= (tty ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS),
+    show(text) {
+      const now = clock();
+      if (now - lastDraw < (tty ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS)) return;
+      lastDraw = now;
+      if (tty) {
+        stream.write(`\r\x1b[K${fit_width(text, stream.columns)}`);
+        drawn = true;
+      } else {
+        stream.write(`${text}\n`);
+      }
+    },
+    finish() {
+      if (drawn) stream.write('\r\x1b[K');
+    },
+  };
+}
+
+export function progress_reporter(stream: ProgressStream, clock: () => number = Date.now): ProgressReporter {
+  const status = status_line(stream, clock);
+  const window: Sample[] = [{ t: clock(), executions: 0, done: 0 }];
   return {
     update(p) {
       const now = clock();
       const done = p.executions + p.pruned;
       if (now - (window.at(-1) as Sample).t >= SAMPLE_MS) window.push({ t: now, executions: p.executions, done });
       while (window.length > 2 && now - (window[1] as Sample).t >= WINDOW_MS) window.shift();
-      if (now - lastDraw < (tty ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS)) return;
-      lastDraw = now;
+      if (!status.due()) return;
       const first = window[0] as Sample;
       const span_s = Math.max((now - first.t) / 1000, 0.001);
       const per_s = (done - first.done) / span_s;
       const exec_per_s = (p.executions - first.executions) / span_s;
       const eta = p.planned !== undefined && exec_per_s > 0 ? ((p.planned - p.executions) / exec_per_s) * 1000 : undefined;
-      const line = progress_line(p, per_s, eta);
-      if (tty) {
-        stream.write(`\r\x1b[K${fit_width(line, stream.columns)}`);
-        drawn = true;
-      } else {
-        stream.write(`${line}\n`);
-      }
+      status.show(progress_line(p, per_s, eta));
     },
-    finish() {
-      if (drawn) stream.write('\r\x1b[K');
-    },
+    finish: () => status.finish(),
   };
 }

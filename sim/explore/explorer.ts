@@ -8,16 +8,21 @@
  *   make_strategy(spec)  the Strategy a spec names
  *
  * A run whose outcome is not `done` is a counterexample: an invariant violation, a failed
- * expectation, a panic, or a deadlock. The explorer reads no clock; progress reporting
- * (with rates) is the caller's business.
+ * expectation, a panic, or a deadlock; it comes with its racing pair (race.ts). Every
+ * search also records its coverage (coverage.ts) and when it last saw a new distinct
+ * trace, which claims.ts turns into what a clean search proves. The explorer reads no
+ * clock; progress reporting (with rates) is the caller's business.
  */
 import type { Build } from '../../src/builds.ts';
 import type { Platform } from '../../src/machine/platform.ts';
+import type { Invariant } from '../check/invariants.ts';
 import { type RunResult, run_scenario } from '../run/runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { outcome_message } from '../view/narrate.ts';
+import { type Coverage, CoverageCollector } from './coverage.ts';
 import { exhaustive_strategy } from './exhaustive.ts';
 import { pct_strategy } from './pct.ts';
+import { find_race, type Race } from './race.ts';
 import { random_strategy } from './random.ts';
 import { failure_of } from './replay.ts';
 import { shrink } from './shrink.ts';
@@ -40,6 +45,12 @@ export interface ExploreSpec {
   readonly pctDepth?: number;
   /** Shrink the counterexample (default on). */
   readonly shrink?: boolean;
+  /** Name the counterexample's racing pair, checked by replay (default on). */
+  readonly explain?: boolean;
+  /** Check only these invariants (default: all of sim/check/invariants.ts). */
+  readonly invariants?: readonly Invariant[];
+  /** Random, pct: stop once this many executions in a row brought no new distinct trace. */
+  readonly untilSaturated?: number;
   /** Called after every execution. */
   readonly onProgress?: (p: ExploreProgress) => void;
   /** Polled between executions: return true to stop early (Ctrl-C). */
@@ -66,6 +77,9 @@ export interface Counterexample {
   readonly shrunk: RunResult;
   /** The 1-based execution that found it. */
   readonly execution: number;
+  /** The racing pair of the shrunk run, checked by replay; null with why when there is none. */
+  readonly race: Race | null;
+  readonly raceWhy: string | null;
 }
 
 export interface ExploreReport {
@@ -82,6 +96,12 @@ export interface ExploreReport {
   /** Stopped early by the caller. */
   readonly interrupted: boolean;
   readonly violations: readonly Counterexample[];
+  /** Which interrupt sources could interrupt at which points, and which did. */
+  readonly coverage: Coverage;
+  /** The execution that brought the last new distinct trace (0 if none ran). */
+  readonly lastNewTrace: number;
+  /** Stopped by untilSaturated. */
+  readonly saturated: boolean;
 }
 
 export const DEFAULT_RUNS = 10_000;
@@ -108,8 +128,11 @@ export function make_strategy(spec: ExploreSpec): Strategy {
 export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
   const strategy = make_strategy(spec);
   const limit = spec.runs ?? (spec.strategy === 'exhaustive' ? EXHAUSTIVE_RUNS_MAX : DEFAULT_RUNS);
-  const base = { scenario: spec.scenario, build: spec.build, platform: spec.platform };
+  const base = { scenario: spec.scenario, build: spec.build, platform: spec.platform, ...(spec.invariants ? { invariants: spec.invariants } : {}) };
   const traces = new Set<string>();
+  const coverage = new CoverageCollector();
+  let lastNewTrace = 0;
+  let saturated = false;
   let executions = 0;
   let interrupted = false;
   let capped = false;
@@ -126,14 +149,20 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
       capped = true;
       break;
     }
-    const r = run_scenario({ ...base, chooser: ex.chooser, ...(ex.observer ? { observer: ex.observer } : {}) });
+    const r = run_scenario({ ...base, chooser: coverage.wrap(ex.chooser), ...(ex.observer ? { observer: ex.observer } : {}) });
+    coverage.end_run();
     if (ex.finished(r)) {
       executions++;
-      traces.add(trace_hash(r.events));
+      const hash = trace_hash(r.events);
+      if (!traces.has(hash)) {
+        traces.add(hash);
+        lastNewTrace = executions;
+      }
       if (r.outcome.kind !== 'done') {
         const shrunk = spec.shrink === false ? r : shrink(base, r).result;
         // Replay the shrunk schedule strictly, exactly as `kqsim replay` will.
         const replayed = run_scenario({ ...base, schedule: shrunk.schedule });
+        const finding = spec.explain === false ? { race: null, why: 'not asked for' } : find_race(base, replayed.schedule);
         violations.push({
           invariant: failure_of(r.outcome),
           message: outcome_message(r.outcome),
@@ -142,10 +171,16 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
           shrunkSchedule: replayed.schedule,
           shrunk: replayed,
           execution: executions,
+          race: finding.race,
+          raceWhy: finding.race ? null : finding.why,
         });
         spec.onProgress?.({ executions, pruned: strategy.pruned, distinctTraces: traces.size, planned: undefined });
         break;
       }
+    }
+    if (spec.untilSaturated !== undefined && spec.strategy !== 'exhaustive' && executions - lastNewTrace >= spec.untilSaturated) {
+      saturated = true;
+      break;
     }
     spec.onProgress?.({
       executions,
@@ -167,5 +202,8 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
     complete: strategy.complete && !capped && !interrupted && violations.length === 0,
     interrupted,
     violations,
+    coverage: coverage.record(),
+    lastNewTrace,
+    saturated,
   };
 }

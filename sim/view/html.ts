@@ -14,7 +14,8 @@
  * line separators escaped, and the page puts all text in as text nodes, so scenario text can
  * never become markup.
  *
- *   html_run(result, scenario)    the page for one run
+ *   html_run(result, scenario, coverage?)   the page for one run, with the coverage map of
+ *                                 the search it came from (kqsim explore --html)
  *   html_diff(report, scenario)   the page for a build diff
  *   html_side(result)             the page data of one run (exported for tests)
  */
@@ -68,6 +69,13 @@ export interface PageSide {
   readonly teach: readonly { pos: number; question: string; options: readonly string[]; answer: number; explain: string }[];
 }
 
+/** The coverage map of a search (sim/explore/coverage.ts), as a run's page shows it. */
+export interface PageCoverage {
+  readonly title: string;
+  readonly pairs: readonly { point: string; source: string; offered: number; taken: number; exercised: boolean }[];
+  readonly neverInterrupted: readonly string[];
+}
+
 export interface PageData {
   readonly mode: 'run' | 'diff';
   readonly title: string;
@@ -81,6 +89,7 @@ export interface PageData {
   readonly divergence?: number | null;
   readonly visible?: readonly string[];
   readonly decisions?: readonly string[];
+  readonly coverage?: PageCoverage;
 }
 
 const ipl_rank = (ipl: string) => Math.max(0, IPL_NAMES.indexOf(ipl as (typeof IPL_NAMES)[number]));
@@ -240,7 +249,7 @@ function about(scenario: Scenario): { summary: string; description: string } {
   };
 }
 
-export function html_run(r: RunResult, scenario: Scenario): string {
+export function html_run(r: RunResult, scenario: Scenario, coverage?: PageCoverage): string {
   const side = html_side(r);
   return page({
     mode: 'run',
@@ -248,7 +257,17 @@ export function html_run(r: RunResult, scenario: Scenario): string {
     ...about(scenario),
     levels: levels_of([side]),
     sides: [side],
+    ...(coverage ? { coverage: coverage_safe(coverage) } : {}),
   });
+}
+
+/* Point labels and sources are the kernel's own words, but every text on the page is made safe. */
+function coverage_safe(c: PageCoverage): PageCoverage {
+  return {
+    title: safe_text(c.title),
+    pairs: c.pairs.map((p) => ({ ...p, point: safe_text(p.point), source: safe_text(p.source) })),
+    neverInterrupted: c.neverInterrupted.map(safe_text),
+  };
 }
 
 export function html_diff(d: DiffReport, scenario: Scenario): string {

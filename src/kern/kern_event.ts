@@ -235,7 +235,15 @@ export function* KNOTE_ACTIVATE(k: Kernel, kn: Knote): KGen {
   }
   const skip = k.build.has('mutant-double-enqueue') ? KN_DISABLED : KN_QUEUED | KN_DISABLED;
   kn_trace(k, kn, 'activate', (kn.kn_status & KN_DISABLED) !== 0 ? 'disabled: stays off the queue' : 'event became true');
-  if ((kn.kn_status & skip) === 0) yield* knote_enqueue(k, kn);
+  if ((kn.kn_status & skip) === 0) {
+    // mutant-register-nospl: with kqueue_register at spl0, the test above and knote_enqueue's
+    // splsched are apart, and an interrupt can get in between.
+    if (k.build.has('mutant-register-nospl')) {
+      yield 'KNOTE_ACTIVATE:queued-tested';
+      kn_touch(k, kn);
+    }
+    yield* knote_enqueue(k, kn);
+  }
 }
 
 /* kcont-knote: KN_KC_ASSERT, the knote still has the default continuation. */
@@ -259,6 +267,19 @@ export function* knote_enqueue(k: Kernel, kn: Knote): KGen {
   const kq = kn.kn_kq;
   kn_touch(k, kn);
   if (!k.build.has('mutant-double-enqueue')) KASSERT((kn.kn_status & KN_QUEUED) === 0, '(kn->kn_status & KN_QUEUED) == 0');
+  if (k.build.has('mutant-enqueue-nospl')) {
+    // No splsched: TAILQ_INSERT_TAIL stores through tqh_last as it was before an interrupt
+    // that queued another knote there, which is overwritten (lost from the queue, counted).
+    const tail = kq.kq_head.length;
+    yield 'knote_enqueue:tailq-insert';
+    kn_touch(k, kn);
+    kq.kq_head[tail] = kn;
+    kn.kn_status |= KN_QUEUED;
+    kq.kq_count++;
+    kn_trace(k, kn, 'enqueue', `kq_count is now ${kq.kq_count}`);
+    yield* kqueue_wakeup(k, kq);
+    return;
+  }
   const s = splsched(k.m);
   kq.kq_head.push(kn);
   kn.kn_status |= KN_QUEUED;
@@ -272,6 +293,19 @@ export function* knote_dequeue(k: Kernel, kn: Knote): KGen {
   const kq = kn.kn_kq;
   KASSERT((kn.kn_status & KN_QUEUED) !== 0, 'kn->kn_status & KN_QUEUED');
   kn_touch(k, kn);
+  if (k.build.has('mutant-dequeue-nospl')) {
+    // No splsched: TAILQ_REMOVE of the last knote points tqh_last back at its predecessor,
+    // an interrupt links a knote there, and clearing the predecessor's link cuts it off.
+    const i = kq.kq_head.indexOf(kn);
+    const last = i === kq.kq_head.length - 1;
+    yield 'knote_dequeue:tailq-remove';
+    kn_touch(k, kn);
+    kq.kq_head.splice(i, last ? kq.kq_head.length - i : 1);
+    kn.kn_status &= ~KN_QUEUED;
+    if (!k.build.has('mutant-count-skew')) kq.kq_count--;
+    kn_trace(k, kn, 'dequeue', `kq_count is now ${kq.kq_count}`);
+    return;
+  }
   const s = splsched(k.m);
   kq.kq_head.splice(kq.kq_head.indexOf(kn), 1);
   kn.kn_status &= ~KN_QUEUED;
@@ -573,7 +607,7 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
   // Is it true already? 2.0 asks after an EV_ADD; modern after every change, so EV_ENABLE
   // after EV_DISPATCH requeues a knote whose condition still holds.
   if (kev.flags & EV_ADD || modern) {
-    const s = splsched(k.m);
+    const s = k.build.has('mutant-register-nospl') ? k.m.cpl : splsched(k.m);
     if (yield* fop.f_event(k, kn, 0)) yield* KNOTE_ACTIVATE(k, kn);
     yield* splx(k.m, s, 'kqueue_register:splx');
   }
@@ -724,6 +758,11 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
         tickle_trace(k, kq, 'eintr', 'tickled and nothing queued: EINTR instead of sleeping');
       } else {
         kq.kq_state |= KQ_SLEEP;
+        if (k.build.has('mutant-wakeup-before-sleep')) {
+          // The spl comes down before ltsleep has put the lwp on the sleep queue.
+          yield* splx(k.m, s, 'kqueue_scan:splx-before-sleep');
+          k.m.touch('chan', kq.chanName);
+        }
         error = yield* ltsleep(k, kq, true, 'kqread', timeout);
       }
       yield* splx(k.m, s, 'kqueue_scan:splx');
@@ -737,8 +776,9 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
     kq.kq_head.push(marker);
     while (count > 0) {
       k.m.touch('chan', kq.chanName);
-      const kn = kq.kq_head.shift() as Knote;
-      if (kn === marker) {
+      const kn = kq.kq_head.shift();
+      // An empty queue ends the scan only when mutant-marker-early took the marker away.
+      if (kn === marker || kn === undefined) {
         yield* splx(k.m, s, 'kqueue_scan:splx');
         if (count === maxevents) continue scan;
         break scan;
@@ -753,6 +793,12 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
       }
       const oneshot = (kn.kn_kevent.flags & EV_ONESHOT) !== 0 && !k.build.has('mutant-oneshot-requeue');
       if (!oneshot && !(yield* (kn.kn_fop as Filterops).f_event(k, kn, 0))) {
+        if (k.build.has('mutant-scan-recheck-window')) {
+          // The spl comes down between the re-check and clearing KN_QUEUED.
+          yield* splx(k.m, s, 'kqueue_scan:recheck-splx');
+          s = splsched(k.m);
+          kn_touch(k, kn);
+        }
         kn.kn_status &= ~(KN_QUEUED | KN_ACTIVE);
         kn_trace(k, kn, 'skip', 'no longer true when re-checked');
         continue;
@@ -761,6 +807,8 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
       kn_trace(k, kn, 'deliver', `copied out to pid ${p.p_pid}`);
       if (oneshot) {
         kn.kn_status &= ~KN_QUEUED;
+        // mutant-marker-early: the marker goes before the spl comes down, as if the scan were done.
+        if (k.build.has('mutant-marker-early') && kq.kq_head.includes(marker)) kq.kq_head.splice(kq.kq_head.indexOf(marker), 1);
         yield* splx(k.m, s, 'kqueue_scan:oneshot-splx');
         (kn.kn_fop as Filterops).f_detach(k, kn);
         yield* knote_drop(k, kn, p.p_fd, 'EV_ONESHOT delivered');
@@ -788,7 +836,8 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
       }
     }
     k.m.touch('chan', kq.chanName);
-    kq.kq_head.splice(kq.kq_head.indexOf(marker), 1);
+    const at = kq.kq_head.indexOf(marker);
+    if (at >= 0) kq.kq_head.splice(at, 1);
     yield* splx(k.m, s, 'kqueue_scan:splx');
     break;
   }

@@ -48,7 +48,7 @@ export function* ltsleep(k: Kernel, chan: WaitChannel, catch_: boolean, wmesg: s
   if (l.l_flag & L_TIMEOUT) {
     l.l_flag &= ~L_TIMEOUT;
     if (sig === 0) return EWOULDBLOCK;
-  } else if (timo > 0 && l.l_tsleep_ch) {
+  } else if (timo > 0 && l.l_tsleep_ch && !k.build.has('mutant-timeout-left-armed')) {
     callout_stop(k, l.l_tsleep_ch);
   }
   if (catch_) {

@@ -73,8 +73,16 @@ function* nicintr(k: Kernel, net: NetState, ring: unknown[]): KGen {
 function* ipintr(k: Kernel, net: NetState): KGen {
   k.m.touch('net');
   for (;;) {
-    const s = splnet(k.m);
+    const nospl = k.build.has('mutant-ipintr-nospl');
+    const s = nospl ? k.m.cpl : splnet(k.m);
     const pkt = net.ipintrq.shift();
+    if (nospl && pkt && net.ipintrq.length === 0) {
+      // IF_DEQUEUE took the last packet (ifq_head = NULL); nicintr may link one behind it
+      // (ifq_tail still points at it) before ifq_tail = NULL, which loses that packet.
+      yield 'ipintr:if_dequeue';
+      k.m.touch('net');
+      net.ipintrq.splice(0);
+    }
     yield* splx(k.m, s, 'ipintr:splx');
     if (!pkt) return;
     if ('proto' in pkt) yield* tcp_input(k, pkt);

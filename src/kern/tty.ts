@@ -63,10 +63,17 @@ function* ttread(k: Kernel, fp: File, nbytes: number, nonblock: boolean): KGen<{
   const tp = fp.f_data as TtyState;
   for (;;) {
     k.m.touch('chan', tp.chanName);
-    const s = spltty(k.m);
+    const nospl = k.build.has('mutant-ttread-nospl');
+    const s = nospl ? k.m.cpl : spltty(k.m);
     if (tp.t_rawq.length > 0) {
-      const data = tp.t_rawq.slice(0, nbytes);
-      tp.t_rawq = tp.t_rawq.slice(data.length);
+      const rawq = tp.t_rawq;
+      if (nospl) {
+        // Outside spltty: comsoft may append between this read of t_rawq and the update.
+        yield 'ttread:rawq-read';
+        k.m.touch('chan', tp.chanName);
+      }
+      const data = rawq.slice(0, nbytes);
+      tp.t_rawq = rawq.slice(data.length);
       yield* splx(k.m, s, 'ttread:splx');
       return { error: 0, data };
     }

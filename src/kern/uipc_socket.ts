@@ -272,13 +272,19 @@ export function* soreceive(k: Kernel, so: Socket, nbytes: number, nonblock: bool
   for (;;) {
     k.m.touch('chan', so.so_rcv.chanName);
     if (sb.sb_cc > 0) {
+      const cc = sb.sb_cc;
+      if (k.build.has('mutant-soreceive-nospl')) {
+        // Outside splsoftnet: udp_input may append between this read of sb_cc and its update.
+        yield 'soreceive:sb_cc-read';
+        k.m.touch('chan', so.so_rcv.chanName);
+      }
       const head = sb.records[0] as string;
       const data = head.slice(0, nbytes);
       // A datagram is consumed whole even if the reader asked for less.
       const rest = so.so_type === 'stream' ? head.slice(data.length) : '';
       if (rest) sb.records[0] = rest;
       else sb.records.shift();
-      sb.sb_cc -= head.length - rest.length;
+      sb.sb_cc = cc - (head.length - rest.length);
       yield 'soreceive:copied';
       yield* pr_usrreq(k, 'soreceive:splx', () => so.so_proto.pru_rcvd(k, so));
       return { error: 0, data };
@@ -292,6 +298,11 @@ export function* soreceive(k: Kernel, so: Socket, nbytes: number, nonblock: bool
     if ((so.so_state & (SS_ISCONNECTED | SS_ISCONNECTING)) === 0 && so.so_proto.pr_flags & PR_CONNREQUIRED) return { error: ENOTCONN, data: '' };
     if (nonblock) return { error: EAGAIN, data: '' };
     sb.sb_wait = true;
+    if (k.build.has('mutant-sbwait-unlocked')) {
+      // sbwait without splsoftnet: sorwakeup can run between here and the sleep.
+      yield 'soreceive:sbwait';
+      k.m.touch('chan', so.so_rcv.chanName);
+    }
     const error = yield* ltsleep(k, sb, true, 'netio', 0);
     if (error) return { error, data: '' };
   }

@@ -26,6 +26,7 @@
  *   Machine.stop(outcome)    end the run from a hook (a violation) or from kernel code
  *   Machine.touch(kind, id)  kernel code names a shared object its step reads or writes, for
  *                            the partial-order reduction of sim/explore (a no-op otherwise)
+ *   Machine.contextKey() / contextPoint()   who runs the next step, and from which point
  */
 import type { TraceBus, TraceClock } from '../trace.ts';
 import type { ChoiceOption, Chooser } from './chooser.ts';
@@ -260,6 +261,16 @@ export class Machine implements TraceClock {
     const f = this.frames[this.frames.length - 1];
     if (f) return `intr:${f.src}`;
     return this.curthread ? `thread:${this.curthread.tid}` : null;
+  }
+
+  /**
+   * The label of the preemption point the running context is stopped at (`start` before a
+   * handler's first step), or null when the cpu is idle. For sim/ views of a run's steps.
+   */
+  contextPoint(): string | null {
+    const f = this.frames[this.frames.length - 1];
+    if (f) return f.at;
+    return this.curthread ? this.curthread.at : null;
   }
 
   /* ---- interrupts ---- */

@@ -714,6 +714,30 @@
     else return;
     e.preventDefault();
   });
+  /* ---- the coverage map of the search this run came from (kqsim explore --html) ---- */
+
+  function coverageSection(cov) {
+    const sec = el('section', { class: 'coverage', id: 'coverage' });
+    sec.appendChild(el('h2', {}, cov.title));
+    const hit = cov.pairs.filter((p) => p.exercised).length;
+    sec.appendChild(
+      el('p', { class: 'meta' }, `${hit} of ${cov.pairs.length} (preemption point, interrupt source) pairs seen reachable were exercised`),
+    );
+    sec.appendChild(el('p', { class: 'meta' }, `points that never saw an interrupt: ${cov.neverInterrupted.join(', ') || 'none'}`));
+    const table = el('table');
+    const head = el('tr');
+    for (const h of ['preemption point', 'source', 'could interrupt', 'did']) head.appendChild(el('th', {}, h));
+    table.appendChild(head);
+    for (const p of cov.pairs) {
+      const row = el('tr', { class: p.exercised ? 'hit' : 'miss' });
+      for (const v of [p.point, p.source, String(p.offered), String(p.taken)]) row.appendChild(el('td', {}, v));
+      table.appendChild(row);
+    }
+    sec.appendChild(table);
+    return sec;
+  }
+  if (DATA.coverage) body.appendChild(coverageSection(DATA.coverage));
+
   window.addEventListener('resize', render);
   if (isDiff && DATA.divergence !== null) cur = Math.max(0, DATA.divergence - 2);
   render();
