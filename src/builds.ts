@@ -107,7 +107,11 @@ export interface PatchInfo {
 export const BASES: readonly BaseInfo[] = [
   { name: 'netbsd-2.0', description: 'NetBSD 2.0: kern_event.c 1.19, spl-protected kqueue on a uniprocessor' },
   { name: 'netbsd-4.0', description: 'NetBSD 4.0: kern_event.c 1.41 (Oct 2007), kq_lock simple_lock + splsched, KQ_SLEEP' },
-  { name: 'netbsd-modern', description: 'NetBSD 10 era: EVFILT_USER (kern_event.c 1.108+), EV_DISPATCH, EV_RECEIPT, f_touch' },
+  {
+    name: 'netbsd-modern',
+    description:
+      'NetBSD 10 era (kern_event.c 1.140): EVFILT_USER, EV_DISPATCH, EV_RECEIPT, f_touch, timer units and NOTE_ABSTIME, NOTE_EXIT status, EVFILT_EMPTY; modern pipe, FIFO and vnode filters',
+  },
   {
     name: 'linux-kevent',
     description: "Evgeniy Polyakov's Linux kevent (take24, LKML 2006-11): /dev/kevent, kevent_ctl, kevent_get_events, kevent_wait, the ring",

@@ -178,7 +178,9 @@ describe('kqsim explore, what it adds', () => {
       const data = JSON.parse(/<script id="kqsim-data" type="application\/json">(.*)<\/script>/.exec(html)?.[1] ?? '{}');
       expect(data.sides[0].schedule).toBe(LOST);
       expect(data.coverage.title).toBe('coverage of the exhaustive search (6 runs)');
-      expect(data.coverage.pairs).toContainEqual({ point: 'kqueue_scan:count-tested', source: 'nic0', offered: 20, taken: 1, exercised: true });
+      expect(data.coverage.pairs).toContainEqual(
+        expect.objectContaining({ point: 'kqueue_scan:count-tested', source: 'nic0', taken: 1, exercised: true }),
+      );
     } finally {
       rmSync(file, { force: true });
     }

@@ -14,7 +14,7 @@ import { spltty, splx } from '../machine/spl.ts';
 import { EAGAIN, EMFILE, ENOTTY } from './errno.ts';
 import { EVFILT_READ, EVFILT_WRITE } from './event_h.ts';
 import { fd_avail, fdalloc, file_create } from './kern_descrip.ts';
-import { type Filterops, type Knote, knote } from './kern_event.ts';
+import { type Filterops, type Knote, knote, kqfilter_unsupported } from './kern_event.ts';
 import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
 import type { Kernel } from './kernel.ts';
 import type { File, Fileops, WaitChannel } from './proc.ts';
@@ -117,10 +117,10 @@ function* filt_ttywrite(_k: Kernel, kn: Knote, _hint: number): KGen<boolean> {
 const ttyread_filtops: Filterops = { f_isfd: true, f_attach: () => 0, f_detach: filt_ttydetach, f_event: filt_ttyread };
 const ttywrite_filtops: Filterops = { f_isfd: true, f_attach: () => 0, f_detach: filt_ttydetach, f_event: filt_ttywrite };
 
-function ttkqfilter(_k: Kernel, fp: File, kn: Knote): number {
+function ttkqfilter(k: Kernel, fp: File, kn: Knote): number {
   if (kn.kn_kevent.filter === EVFILT_READ) kn.kn_fop = ttyread_filtops;
   else if (kn.kn_kevent.filter === EVFILT_WRITE) kn.kn_fop = ttywrite_filtops;
-  else return 1;
+  else return kqfilter_unsupported(k);
   klist_of(fp, kn.kn_kevent.filter).unshift(kn);
   return 0;
 }
