@@ -136,6 +136,12 @@ export interface ScenarioDef {
    */
   readonly listeners?: readonly KernelListenerDef[];
   /**
+   * How many clock ticks may land while the cpu is busy in one run (the bound that keeps
+   * exploration finite; time also moves whenever the cpu idles). Default 1; the CLI's
+   * `--max-ticks-per-run N` overrides it. A scenario whose premise needs a bound says so here.
+   */
+  readonly busy_ticks_max?: number;
+  /**
    * The build the scenario is written for, when it uses a non-BSD design's API (src/designs/):
    * `kqsim run` and `explore` default to it, and a build of another design is refused.
    */
@@ -177,6 +183,9 @@ export function defineScenario(def: ScenarioDef): ScenarioDef {
     for (const [i, ev] of (list ?? []).entries()) {
       if (!Number.isInteger(ev.at) || ev.at < 0) throw new ScenarioError(`${what} event ${i + 1}: 'at' must be a tick number >= 0`);
     }
+  }
+  if (def.busy_ticks_max !== undefined && (!Number.isInteger(def.busy_ticks_max) || def.busy_ticks_max < 0)) {
+    throw new ScenarioError("'busy_ticks_max' must be a whole number of ticks >= 0");
   }
   if (def.build !== undefined) {
     try {

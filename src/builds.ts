@@ -49,6 +49,7 @@ export type PatchName =
   | 'mutant-kc-leak'
   | 'ktickle-v1'
   | 'ktickle-v2'
+  | 'ktickle-v2-splsched'
   | 'mutant-tickle-no-wakeup'
   | 'mutant-tickle-sticky'
   | 'mutant-wakeup-all'
@@ -96,6 +97,11 @@ export interface PatchInfo {
   readonly implies?: readonly OptionName[];
   /** Kernel options without which the kernel would not link. */
   readonly needs?: readonly OptionName[];
+  /**
+   * The patch this one is a revision of: a build with it has both names, so kernel code
+   * asks for the original everywhere and for the revision only where it differs.
+   */
+  readonly revises?: PatchName;
 }
 
 export const BASES: readonly BaseInfo[] = [
@@ -274,6 +280,14 @@ export const PATCHES: readonly PatchInfo[] = [
     bases: ['netbsd-4.0'],
   },
   {
+    name: 'ktickle-v2-splsched',
+    description:
+      'ktickle v2 with splsched() around its kq_lock (the ioctl and the clear on the way out of kqueue_scan), as every other kq_lock in 1.41 is taken',
+    mutant: false,
+    bases: ['netbsd-4.0'],
+    revises: 'ktickle-v2',
+  },
+  {
     name: 'mutant-tickle-no-wakeup',
     description: 'the tickle ioctl sets KQ_TICKLED but forgets kqueue_wakeup: a sleeping kevent never hears it',
     mutant: true,
@@ -390,9 +404,14 @@ export function build_parse(name: string): Build {
     if (patches.includes(p.name)) throw new BuildError(`patch '${pn}' named twice in build '${name}'`);
     patches.push(p.name);
   }
-  if (patches.includes('ktickle-v1') && patches.includes('ktickle-v2'))
-    throw new BuildError(`ktickle-v1 and ktickle-v2 are two versions of one patch: pick one`);
   const set = new Set<PatchName>(patches);
+  for (const p of patches) {
+    const original = PATCHES.find((x) => x.name === p)?.revises;
+    if (original === undefined) continue;
+    if (set.has(original)) throw new BuildError(`patch '${p}' is a revision of '${original}': name one of them`);
+    set.add(original);
+  }
+  if (set.has('ktickle-v1') && set.has('ktickle-v2')) throw new BuildError(`ktickle-v1 and ktickle-v2 are two versions of one patch: pick one`);
   for (const p of patches) {
     for (const r of PATCHES.find((x) => x.name === p)?.requires ?? []) {
       if (!set.has(r)) throw new BuildError(`patch '${p}' in build '${name}' is written against '${r}': use ${[base.name, r, p].join('+')}`);

@@ -48,13 +48,15 @@ describe('CoverageCollector', () => {
     const collector = new CoverageCollector();
     const r = await runNamed('nic-softnet', {
       build: 'netbsd-2.0+mutant-lost-wakeup',
-      chooser: collector.wrap(new LenientReplayChooser(schedule_choices('kq1:nic-softnet:0*10.1'))),
+      chooser: collector.wrap(new LenientReplayChooser(schedule_choices('kq2:nic-softnet:0*10.1'))),
     });
     collector.end_run();
     const c = collector.record();
     expect(c.runs).toBe(1);
-    expect(c.choicePointsMax).toBe(schedule_choices(r.schedule).length);
-    expect(c.agents).toEqual(['irq:nic0', 'thread:1']);
+    // Every point with a choice, the defaults after the last disturbance too.
+    expect(c.choicePointsMax).toBe(r.events.filter((e) => e.kind === 'choice').length);
+    // Handlers go on at their own points, where the clock may also tick.
+    expect(c.agents).toEqual(['intr:net', 'intr:softnet', 'irq:clock', 'irq:nic0', 'thread:1']);
     const s = coverage_summary(c);
     expect(s.exercised).toEqual([{ point: 'kqueue_scan:count-tested', source: 'nic0' }]);
     expect(s.reachable.length).toBeGreaterThan(5);

@@ -18,12 +18,25 @@ import { type ExploreReport, explore } from '../explore/explorer.ts';
 import { race_lines } from '../explore/race.ts';
 import { schedule_choices } from '../explore/replay.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
-import { run_scenario } from '../run/runner.ts';
+import { run_limits, run_scenario } from '../run/runner.ts';
 import { type Scenario, scenario_build, scenario_load } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { narrate_run } from '../view/narrate.ts';
 import { safe_json, safe_lines } from '../view/safe_text.ts';
-import { command_help, count_arg, EXIT, emit, platform_arg, refuse_together, seed_arg, UsageError } from './args.ts';
+import {
+  command_help,
+  count_arg,
+  EXIT,
+  emit,
+  limits_arg,
+  limits_flag,
+  MAX_TICKS_FLAG,
+  MAX_TICKS_HELP,
+  platform_arg,
+  refuse_together,
+  seed_arg,
+  UsageError,
+} from './args.ts';
 import { progress_reporter } from './progress.ts';
 
 interface ExploreFlags {
@@ -39,6 +52,7 @@ interface ExploreFlags {
   untilSaturated?: string | boolean;
   html?: string;
   json?: boolean;
+  maxTicksPerRun?: string;
 }
 
 function coverage_json(r: ExploreReport) {
@@ -64,6 +78,7 @@ function summary_json(r: ExploreReport, claim: SearchClaim | null): string {
     pruned: r.pruned,
     complete: r.complete,
     interrupted: r.interrupted,
+    findings: r.findings,
     violations: r.violations.map((v) => ({
       invariant: v.invariant,
       message: v.message,
@@ -115,6 +130,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   const depth = count_arg('--depth', o.depth, 0);
   const maxPreemptions = count_arg('--max-preemptions', o.maxPreemptions, 0);
   const pctDepth = count_arg('--pct-depth', o.pctDepth, 1);
+  const limits = limits_arg(o.maxTicksPerRun);
   const untilSaturated = o.untilSaturated === true ? DEFAULT_SATURATION_WINDOW : count_arg('--until-saturated', o.untilSaturated || undefined, 1);
   if (untilSaturated !== undefined && strategy === 'exhaustive')
     throw new UsageError('--until-saturated is for random and pct: an exhaustive search ends by itself');
@@ -134,6 +150,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
     strategy,
     seed,
     reduce: o.reduce,
+    ...(limits ? { limits } : {}),
     ...(runs !== undefined ? { runs } : {}),
     ...(depth !== undefined ? { depth } : {}),
     ...(maxPreemptions !== undefined ? { maxPreemptions } : {}),
@@ -149,12 +166,17 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   }
   // What a search proves is said of a clean one only.
   const claim = r.violations.length === 0 ? search_claim(spec, r) : null;
-  if (o.html !== undefined) write_html(o.html, r, scenario, { scenario, build, platform });
+  if (o.html !== undefined) write_html(o.html, r, scenario, { scenario, build, platform, ...(limits ? { limits } : {}) });
 
   if (o.json) {
     process.stdout.write(summary_json(r, claim));
   } else {
-    const bounds = [depth !== undefined ? `depth ${depth}` : '', maxPreemptions !== undefined ? `at most ${maxPreemptions} preemption(s)` : '']
+    const ticks = run_limits({ scenario, ...(limits ? { limits } : {}) }).busy_ticks_max;
+    const bounds = [
+      depth !== undefined ? `depth ${depth}` : '',
+      maxPreemptions !== undefined ? `at most ${maxPreemptions} preemption(s)` : '',
+      `at most ${ticks} clock tick(s) while busy`,
+    ]
       .filter((x) => x)
       .join(', ');
     const lines = [
@@ -167,7 +189,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
         `counterexample found by execution ${v.execution}: ${v.invariant} at step ${v.step}: ${v.message}`,
         `  schedule:        ${v.schedule}`,
         `  shrunk schedule: ${v.shrunkSchedule} (${shrunkChoices.filter((c) => c !== 0).length} non-default choice(s), ${v.shrunk.steps} steps)`,
-        `  replay it:       npx kqsim replay ${ref} --build ${r.build} --platform ${r.platform} --schedule ${v.shrunkSchedule}`,
+        `  replay it:       npx kqsim replay ${ref} --build ${r.build} --platform ${r.platform}${limits_flag(limits)} --schedule ${v.shrunkSchedule}`,
         ...(v.race ? race_lines(v.race) : [`no racing pair: ${v.raceWhy}`]),
         ...coverage_lines(r),
         '',
@@ -183,6 +205,12 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
     else if (strategy === 'exhaustive')
       lines.push(`${r.executions} interleavings checked (${covered(r)}), not all: the search was bounded; every expectation and invariant held`);
     else lines.push(`${r.executions} executions checked (${covered(r)}): every expectation and invariant held`);
+    for (const f of r.findings) {
+      lines.push(
+        `findings: ${f.invariant} (first in execution ${f.execution}): ${f.message}`,
+        `  replay it:       npx kqsim replay ${ref} --build ${r.build} --platform ${r.platform}${limits_flag(limits)} --schedule ${f.shrunkSchedule}`,
+      );
+    }
     lines.push(...coverage_lines(r));
     if (claim) lines.push(`what it proves: ${claim.statement}`);
     process.stdout.write(safe_lines(lines));
@@ -205,6 +233,7 @@ export function register_explore(prog: Command): void {
     .option('--max-preemptions <k>', 'exhaustive: at most k non-default choices (preemptions, interrupts) per execution')
     .option('--pct-depth <d>', 'pct: the bug depth targeted (d-1 priority change points, default 3)')
     .option('--no-reduce', 'exhaustive: turn partial-order reduction off')
+    .option(MAX_TICKS_FLAG, MAX_TICKS_HELP)
     .option(
       '--until-saturated [n]',
       `random, pct: stop after n executions in a row without a new distinct trace (default ${DEFAULT_SATURATION_WINDOW})`,

@@ -5,7 +5,8 @@
  *   search_claim(spec, report)   -> SearchClaim
  *   DEFAULT_SATURATION_WINDOW    runs without a new trace that count as saturation
  */
-import { DEFAULT_LIMITS } from '../../src/machine/machine.ts';
+
+import { run_limits } from '../run/runner.ts';
 import { exhaustive_statement, type PctConfidence, pct_confidence, random_statement, saturated } from './confidence.ts';
 import { coverage_summary } from './coverage.ts';
 import { EXHAUSTIVE_RUNS_MAX, type ExploreReport, type ExploreSpec } from './explorer.ts';
@@ -43,7 +44,7 @@ export function search_claim(spec: ExploreSpec, r: ExploreReport): SearchClaim {
       maxPreemptions: spec.maxPreemptions,
       depth: spec.depth,
       arrivals: arrivals(spec),
-      busyTicks: DEFAULT_LIMITS.busy_ticks_max,
+      busyTicks: run_limits(spec).busy_ticks_max,
       interrupted: r.interrupted,
     });
     return { statement, pct: null, saturation: null };

@@ -14,9 +14,10 @@
  * clock; progress reporting (with rates) is the caller's business.
  */
 import type { Build } from '../../src/builds.ts';
+import type { MachineLimits } from '../../src/machine/machine.ts';
 import type { Platform } from '../../src/machine/platform.ts';
 import type { Invariant } from '../check/invariants.ts';
-import { type RunResult, run_scenario } from '../run/runner.ts';
+import { type Finding, type RunResult, run_scenario } from '../run/runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { outcome_message } from '../view/narrate.ts';
 import { type Coverage, CoverageCollector } from './coverage.ts';
@@ -24,7 +25,7 @@ import { exhaustive_strategy } from './exhaustive.ts';
 import { pct_strategy } from './pct.ts';
 import { find_race, type Race } from './race.ts';
 import { random_strategy } from './random.ts';
-import { failure_of } from './replay.ts';
+import { type BaseSpec, failure_of } from './replay.ts';
 import { shrink } from './shrink.ts';
 import type { Strategy, StrategyName } from './strategy.ts';
 import { trace_hash } from './trace_hash.ts';
@@ -33,6 +34,8 @@ export interface ExploreSpec {
   readonly scenario: Scenario;
   readonly build: Build;
   readonly platform: Platform;
+  /** The machine's bounds for every execution (`--max-ticks-per-run`); by default the scenario's. */
+  readonly limits?: MachineLimits;
   readonly strategy: StrategyName;
   /** random, pct: how many executions; exhaustive: a cap (the search is incomplete if hit). */
   readonly runs?: number;
@@ -82,6 +85,15 @@ export interface Counterexample {
   readonly raceWhy: string | null;
 }
 
+/** A finding (sim/check/invariant.ts): the first execution that made it, shrunk. */
+export interface ExploreFinding {
+  readonly invariant: string;
+  readonly message: string;
+  readonly execution: number;
+  /** The fewest disturbances that still make the finding, as a schedule. */
+  readonly shrunkSchedule: string;
+}
+
 export interface ExploreReport {
   readonly scenario: string;
   readonly build: string;
@@ -96,6 +108,8 @@ export interface ExploreReport {
   /** Stopped early by the caller. */
   readonly interrupted: boolean;
   readonly violations: readonly Counterexample[];
+  /** Findings made on the way, the first of each invariant. */
+  readonly findings: readonly ExploreFinding[];
   /** Which interrupt sources could interrupt at which points, and which did. */
   readonly coverage: Coverage;
   /** The execution that brought the last new distinct trace (0 if none ran). */
@@ -125,10 +139,23 @@ export function make_strategy(spec: ExploreSpec): Strategy {
   }
 }
 
+/** The first run that made finding `f`, shrunk to the fewest disturbances that still make it. */
+function finding_of(spec: ExploreSpec, base: BaseSpec, r: RunResult, f: Finding, execution: number): ExploreFinding {
+  const keeps = (x: RunResult) => x.findings.some((g) => g.invariant === f.invariant);
+  const shrunk = spec.shrink === false ? r : shrink(base, r, { keeps }).result;
+  return { invariant: f.invariant, message: f.message, execution, shrunkSchedule: shrunk.schedule };
+}
+
 export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
   const strategy = make_strategy(spec);
   const limit = spec.runs ?? (spec.strategy === 'exhaustive' ? EXHAUSTIVE_RUNS_MAX : DEFAULT_RUNS);
-  const base = { scenario: spec.scenario, build: spec.build, platform: spec.platform, ...(spec.invariants ? { invariants: spec.invariants } : {}) };
+  const base = {
+    scenario: spec.scenario,
+    build: spec.build,
+    platform: spec.platform,
+    ...(spec.limits ? { limits: spec.limits } : {}),
+    ...(spec.invariants ? { invariants: spec.invariants } : {}),
+  };
   const traces = new Set<string>();
   const coverage = new CoverageCollector();
   let lastNewTrace = 0;
@@ -137,6 +164,7 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
   let interrupted = false;
   let capped = false;
   const violations: Counterexample[] = [];
+  const findings: ExploreFinding[] = [];
 
   for (;;) {
     if (spec.stop?.()) {
@@ -158,6 +186,7 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
         traces.add(hash);
         lastNewTrace = executions;
       }
+      for (const f of r.findings) if (!findings.some((x) => x.invariant === f.invariant)) findings.push(finding_of(spec, base, r, f, executions));
       if (r.outcome.kind !== 'done') {
         const shrunk = spec.shrink === false ? r : shrink(base, r).result;
         // Replay the shrunk schedule strictly, exactly as `kqsim replay` will.
@@ -202,6 +231,7 @@ export async function explore(spec: ExploreSpec): Promise<ExploreReport> {
     complete: strategy.complete && !capped && !interrupted && violations.length === 0,
     interrupted,
     violations,
+    findings,
     coverage: coverage.record(),
     lastNewTrace,
     saturated,

@@ -3,13 +3,15 @@
  * same way (same invariant, or panic, or deadlock) with the fewest non-default choices
  * (preemptions and interrupts), then the fewest steps. Greedy passes in the manner of
  * delta debugging and fast-check's shrinkers, repeated until none helps:
- *   1. set one non-default choice back to the default (drop an interrupt or a switch);
+ *   1. set one non-default choice back to the default (drop an interrupt or a switch), or
+ *      drop it with its slot, for when taking it added choice points after it (a clock
+ *      tick's hardclock does);
  *   2. lower a choice to a smaller option index;
  *   3. move a non-default choice one point earlier (fewer steps before the failure).
  * Each candidate is run with a lenient replay; an accepted candidate is replaced by the
  * exact choices its run recorded, so the result is a schedule `kqsim replay` reproduces.
  *
- *   shrink(spec, failing, { budget })   -> { result, runs }
+ *   shrink(spec, failing, { budget, keeps })   -> { result, runs }
  */
 import { RunInputError, type RunResult } from '../run/runner.ts';
 import { type BaseSpec, failure_of, run_choices, schedule_choices } from './replay.ts';
@@ -17,6 +19,8 @@ import { type BaseSpec, failure_of, run_choices, schedule_choices } from './repl
 export interface ShrinkOptions {
   /** At most this many candidate runs. */
   readonly budget?: number;
+  /** What a smaller run must still show (default: the same failure as the failing run). */
+  readonly keeps?: (r: RunResult) => boolean;
 }
 
 export interface Shrunk {
@@ -41,6 +45,7 @@ function* candidates(c: readonly number[]): Generator<number[]> {
   for (let i = c.length - 1; i >= 0; i--) {
     if (c[i] === 0) continue;
     yield c.map((v, j) => (j === i ? 0 : v));
+    yield [...c.slice(0, i), ...c.slice(i + 1)];
   }
   for (let i = c.length - 1; i >= 0; i--) {
     const v = c[i] as number;
@@ -65,6 +70,7 @@ function attempt(spec: BaseSpec, choices: readonly number[]): RunResult | undefi
 export function shrink(spec: BaseSpec, failing: RunResult, opts: ShrinkOptions = {}): Shrunk {
   const budget = opts.budget ?? 500;
   const kind = failure_of(failing.outcome);
+  const keeps = opts.keeps ?? ((r: RunResult) => failure_of(r.outcome) === kind);
   let best = failing;
   let runs = 0;
   let improved = true;
@@ -74,7 +80,7 @@ export function shrink(spec: BaseSpec, failing: RunResult, opts: ShrinkOptions =
       if (runs >= budget) break;
       runs++;
       const r = attempt(spec, cand);
-      if (r && failure_of(r.outcome) === kind && better(r, best)) {
+      if (r && keeps(r) && better(r, best)) {
         best = r;
         improved = true;
         break;

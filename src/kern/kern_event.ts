@@ -17,13 +17,15 @@
  * default one, kq_func, queues the knote; KN_KC_ASSERT checks a knote still has it. Each
  * place the patch changed asks `k.build.has('kcont-knote')`, and nothing else differs.
  *
- * Locking is the 1.19 uniprocessor design: spl only (kq_lock is a no-op simple_lock on UP
- * and is not modelled). knote() runs at whatever IPL its caller is at; only the queue
- * operations themselves raise to splsched.
+ * Locking is the 1.19 uniprocessor design: spl only (kq_lock is a no-op simple_lock on UP;
+ * kqsim models it on netbsd-4.0 builds, for the lock/spl check). knote() runs at whatever
+ * IPL its caller is at; only the queue operations themselves raise to splsched.
  *
  * Later builds change it at the exact places (src/builds.ts):
- *   netbsd-4.0 (1.41)      kq_lock taken at spl0 by the ktickle code is a preemption point
- *   +ktickle-v1/v2         KQ_TICKLED: an ioctl wakes kevent, which returns EINTR
+ *   netbsd-4.0 (1.41)      kq_lock (a simplelock) inside splsched around the queue
+ *   +ktickle-v1/v2         KQ_TICKLED: an ioctl wakes kevent, which returns EINTR; the
+ *                          patch takes kq_lock at spl0, where interrupts still arrive
+ *   +ktickle-v2-splsched   the same, with splsched() around its kq_lock
  *   netbsd-modern (1.140)  EVFILT_USER with f_touch, EV_DISPATCH, EV_RECEIPT; kqueue_register
  *                          re-checks the filter and replaces udata/sfflags/sdata on every
  *                          change; the timer's units, NOTE_ABSTIME and f_touch; NOTE_EXIT's
@@ -32,6 +34,7 @@
  */
 import { kern_version_at_least } from '../builds.ts';
 import { KASSERT, type KGen } from '../machine/machine.ts';
+import type { Cpl } from '../machine/platform.ts';
 import { splclock, splsched, splx } from '../machine/spl.ts';
 import type { KeventOut } from '../trace.ts';
 import {
@@ -103,6 +106,7 @@ import { hzto, mstohz, tick_us, time_us, tvtohz } from './kern_clock.ts';
 import { fd_avail, fd_getfile, fdalloc, file_create } from './kern_descrip.ts';
 import { P_WAITSTATUS } from './kern_exit.ts';
 import { KC_AUTOFREE, KC_IPL_IMMED, type Kc, kc_free, kc_pool_get, kcont, kcont_run, kcont_state } from './kern_kcont.ts';
+import { SimpleLock, simple_lock, simple_unlock } from './kern_lock.ts';
 import { sig_filtops } from './kern_sig.ts';
 import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
 import { CLOCK_REALTIME, clock_timespec } from './kern_time.ts';
@@ -164,6 +168,8 @@ export class Kqueue implements WaitChannel {
   kq_state = 0;
   /** Knotes of other kqueues watching this one (EVFILT_READ on the kqueue descriptor). */
   kq_sel: Knote[] = [];
+  /** The simplelock 1.41 takes with the queue (KQ_LOCK below); 1.19's is not modelled. */
+  readonly kq_lock: SimpleLock;
   readonly chanName: string;
 
   constructor(
@@ -171,6 +177,7 @@ export class Kqueue implements WaitChannel {
     readonly kq_fdp: Filedesc,
   ) {
     this.chanName = `kq ${kq_serial}`;
+    this.kq_lock = new SimpleLock(`kq ${kq_serial} kq_lock`);
   }
 }
 
@@ -222,6 +229,19 @@ function kn_touch(k: Kernel, kn: Knote): void {
 }
 
 /*
+ * kq_lock, as 1.41 takes it around the queue operations, always inside splsched (on 2.0
+ * builds it is not modelled: the README says why). On one cpu it changes no interleaving;
+ * it is there for the lock/spl discipline check (sim/check/lock.ts).
+ */
+function KQ_LOCK(k: Kernel, kq: Kqueue, where: string): void {
+  if (k.build.base === 'netbsd-4.0') simple_lock(k, kq.kq_lock, where);
+}
+
+function KQ_UNLOCK(k: Kernel, kq: Kqueue, where: string): void {
+  if (k.build.base === 'netbsd-4.0') simple_unlock(k, kq.kq_lock, where);
+}
+
+/*
  * KNOTE_ACTIVATE: mark the knote active and, unless it is disabled or already queued,
  * queue it. A disabled knote stays active so EV_ENABLE can queue it later.
  */
@@ -236,12 +256,15 @@ export function* KNOTE_ACTIVATE(k: Kernel, kn: Knote): KGen {
   const skip = k.build.has('mutant-double-enqueue') ? KN_DISABLED : KN_QUEUED | KN_DISABLED;
   kn_trace(k, kn, 'activate', (kn.kn_status & KN_DISABLED) !== 0 ? 'disabled: stays off the queue' : 'event became true');
   if ((kn.kn_status & skip) === 0) {
-    // mutant-register-nospl: with kqueue_register at spl0, the test above and knote_enqueue's
-    // splsched are apart, and an interrupt can get in between.
-    if (k.build.has('mutant-register-nospl')) {
-      yield 'KNOTE_ACTIVATE:queued-tested';
-      kn_touch(k, kn);
-    }
+    /*
+     * The window (kern_event.c 1.19, the macro and knote_enqueue): between the test of
+     * KN_QUEUED above and knote_enqueue's splsched nothing is raised, so the caller's IPL
+     * holds (knote() raises nothing; kill(2) posts its signal's KNOTE at spl0). An
+     * interrupt that activates the same knote here queues it first, and knote_enqueue's
+     * KASSERT((kn->kn_status & KN_QUEUED) == 0) fails (without DIAGNOSTIC: queued twice). mutant-register-nospl opens the same window
+     * in kqueue_register, which then runs at spl0.
+     */
+    yield 'KNOTE_ACTIVATE:enqueue';
     yield* knote_enqueue(k, kn);
   }
 }
@@ -258,7 +281,11 @@ function KN_KC_ASSERT(k: Kernel, kn: Knote): void {
 function* kq_func(k: Kernel, _obj: unknown, env: unknown, _status: number): KGen {
   const kn = env as Knote;
   KN_KC_ASSERT(k, kn);
-  if ((kn.kn_status & KN_QUEUED) === 0) yield* knote_enqueue(k, kn);
+  if ((kn.kn_status & KN_QUEUED) === 0) {
+    // KNOTE_ACTIVATE's window: the test moved here, the spl did not.
+    yield 'kq_func:enqueue';
+    yield* knote_enqueue(k, kn);
+  }
 }
 
 /* Call at any IPL; raises to splsched around the queue operation. */
@@ -281,10 +308,12 @@ export function* knote_enqueue(k: Kernel, kn: Knote): KGen {
     return;
   }
   const s = splsched(k.m);
+  KQ_LOCK(k, kq, 'knote_enqueue');
   kq.kq_head.push(kn);
   kn.kn_status |= KN_QUEUED;
   kq.kq_count++;
   kn_trace(k, kn, 'enqueue', `kq_count is now ${kq.kq_count}`);
+  KQ_UNLOCK(k, kq, 'knote_enqueue');
   yield* splx(k.m, s, 'knote_enqueue:splx');
   yield* kqueue_wakeup(k, kq);
 }
@@ -307,22 +336,26 @@ export function* knote_dequeue(k: Kernel, kn: Knote): KGen {
     return;
   }
   const s = splsched(k.m);
+  KQ_LOCK(k, kq, 'knote_dequeue');
   kq.kq_head.splice(kq.kq_head.indexOf(kn), 1);
   kn.kn_status &= ~KN_QUEUED;
   if (!k.build.has('mutant-count-skew')) kq.kq_count--;
   kn_trace(k, kn, 'dequeue', `kq_count is now ${kq.kq_count}`);
+  KQ_UNLOCK(k, kq, 'knote_dequeue');
   yield* splx(k.m, s, 'knote_dequeue:splx');
 }
 
 export function* kqueue_wakeup(k: Kernel, kq: Kqueue): KGen {
   k.m.touch('chan', kq.chanName);
   const s = splsched(k.m);
+  KQ_LOCK(k, kq, 'kqueue_wakeup');
   if (kq.kq_state & KQ_SLEEP) {
     kq.kq_state &= ~KQ_SLEEP;
     wakeup(k, kq);
   }
   // selnotify: kqueues watching this one hear about it.
   yield* knote(k, kq.kq_sel, 0);
+  KQ_UNLOCK(k, kq, 'kqueue_wakeup');
   yield* splx(k.m, s, 'kqueue_wakeup:splx');
 }
 
@@ -645,6 +678,12 @@ function timeout_usec(k: Kernel, ts: Timespec): number | undefined {
   return sec * 1_000_000 + usec;
 }
 
+/* A kevent timing out: every knote still queued waits for the next call (the trace says so). */
+function timed_out_over(k: Kernel, kq: Kqueue, why: string): void {
+  k.m.touch('chan', kq.chanName);
+  for (const kn of kq.kq_head) if (!kn.isMarker) kn_trace(k, kn, 'timed-out', why);
+}
+
 /** EV_DISPATCH exists only on the modern build; older kernels keep the bit but ignore it. */
 function dispatch(k: Kernel, kn: Knote): boolean {
   return (kn.kn_kevent.flags & EV_DISPATCH) !== 0 && kern_version_at_least(k.build, 'netbsd-modern');
@@ -661,6 +700,15 @@ function* copy_kevent(k: Kernel, kn: Knote): KGen<Kevent> {
 
 function ktickle(k: Kernel): boolean {
   return k.build.has('ktickle-v1') || k.build.has('ktickle-v2');
+}
+
+/*
+ * ktickle-v2-splsched: the patch's two kq_lock sites raised to splsched, as 1.41 takes
+ * kq_lock everywhere else, so softnet's knote_enqueue cannot come in while it is held.
+ * Returns the cpl to restore, or null on the patch as posted (the lock taken at spl0).
+ */
+function tickle_splsched(k: Kernel): Cpl | null {
+  return k.build.has('ktickle-v2-splsched') ? splsched(k.m) : null;
 }
 
 function tickle_trace(k: Kernel, kq: Kqueue, op: 'tickle' | 'eintr' | 'clear' | 'return', why: string): void {
@@ -680,13 +728,17 @@ function* kqueue_scan_return(
   tickle_eintr: boolean,
 ): KGen<{ error: number; retval: number }> {
   if (!ktickle(k)) return r;
+  const s = tickle_splsched(k);
   yield 'kqueue_scan:simple_lock';
+  simple_lock(k, kq.kq_lock, 'kqueue_scan');
   k.m.touch('chan', kq.chanName);
   if (!(tickle_eintr && k.build.has('mutant-tickle-sticky'))) {
     if (kq.kq_state & KQ_TICKLED) tickle_trace(k, kq, 'clear', tickle_eintr ? 'consumed by the EINTR return' : 'consumed by this return');
     kq.kq_state &= ~KQ_TICKLED;
   }
   yield 'kqueue_scan:simple_unlock';
+  simple_unlock(k, kq.kq_lock, 'kqueue_scan');
+  if (s !== null) yield* splx(k.m, s, 'kqueue_scan:splx');
   tickle_trace(k, kq, 'return', r.error ? `error ${r.error}` : `${r.retval} event(s)`);
   return r;
 }
@@ -718,9 +770,13 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
 
   scan: for (;;) {
     if (!first && tsp) {
-      // retry: a wakeup that found nothing re-computes the remaining time.
+      // retry: a wakeup re-computes the remaining time first; past the deadline the scan
+      // returns 0 without looking at the queue, even for the event that woke it.
       timeout = hzto(k, deadline_us);
-      if (timeout <= 0) break;
+      if (timeout <= 0) {
+        timed_out_over(k, kq, 'the deadline passed before the retry: kevent returns 0 and leaves it queued');
+        break;
+      }
     }
     first = false;
 
@@ -764,6 +820,7 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
           k.m.touch('chan', kq.chanName);
         }
         error = yield* ltsleep(k, kq, true, 'kqread', timeout);
+        if (error === EWOULDBLOCK) timed_out_over(k, kq, 'queued after the timeout fired: kevent returns 0 and leaves it queued');
       }
       yield* splx(k.m, s, 'kqueue_scan:splx');
       if (error === 0) continue;
@@ -1239,16 +1296,22 @@ function* kqueue_ioctl(k: Kernel, fp: File, cmd: string, arg: unknown): KGen<num
       arg.filter = filter;
       return 0;
     }
-    case 'KTICKLE':
+    case 'KTICKLE': {
       if (!ktickle(k)) return ENOTTY;
-      // 1.41 takes kq_lock here at spl0: an interrupt can still arrive around it.
+      // The patch takes kq_lock here at spl0, where an interrupt can still arrive while it
+      // is held; -splsched raises to splsched first.
+      const s = tickle_splsched(k);
       yield 'kqueue_ioctl:simple_lock';
+      simple_lock(k, kq.kq_lock, 'kqueue_ioctl');
       k.m.touch('chan', kq.chanName);
       kq.kq_state |= KQ_TICKLED;
       tickle_trace(k, kq, 'tickle', kq.kq_state & KQ_SLEEP ? 'a thread sleeps in kevent: wake it' : 'nobody sleeps in kevent: the flag waits');
       yield 'kqueue_ioctl:simple_unlock';
+      simple_unlock(k, kq.kq_lock, 'kqueue_ioctl');
+      if (s !== null) yield* splx(k.m, s, 'kqueue_ioctl:splx');
       if (!k.build.has('mutant-tickle-no-wakeup')) yield* kqueue_wakeup(k, kq);
       return 0;
+    }
     default:
       return ENOTTY;
   }

@@ -6,8 +6,13 @@
  *   sys_gettimeofday(k)        CLOCK_REALTIME in microseconds
  *   sys_alarm(k, sec)          setitimer(ITIMER_REAL) as alarm(3) uses it: SIGALRM after sec
  *                              seconds (0 cancels); returns the seconds the previous one had left
- * The clock is the machine's tick counter (hz ticks a second), so every reading is a whole
- * tick and time stands still while the cpu runs. CLOCK_REALTIME is CLOCK_MONOTONIC plus a
+ *   sys_setitimer_real(k, us)  setitimer(ITIMER_REAL, it_value us): the same timer, finer
+ *   realtimer_stop(k, p)       exit: disarm it
+ * The timer's SIGALRM comes from a callout, at softclock: the 2004 interrupt-path psignal
+ * (kern_time.c 1.54.2.12, nathanw's POSIX timers, read: realtimerexpire posts the signal
+ * unless it is already pending). The clock is the machine's tick counter (hz ticks a
+ * second), so every reading is a whole tick; it moves while the cpu idles, and at most
+ * busy_ticks_max times a run while it works. CLOCK_REALTIME is CLOCK_MONOTONIC plus a
  * fixed boot time, BOOTTIME_SEC.
  */
 
@@ -47,9 +52,24 @@ export function sys_gettimeofday(k: Kernel): { sec: number; usec: number } {
   return { sec: ts.sec, usec: Math.floor(ts.nsec / 1000) };
 }
 
-/* realitexpire: the interval timer ran out; a one-shot alarm posts SIGALRM once. */
-function* realitexpire(k: Kernel, arg: unknown): KGen {
-  yield* psignal(k, arg as Proc, SIGALRM);
+/*
+ * realtimerexpire, from softclock (IPL_SOFTCLOCK): "if (sigismember(&p->p_sigctx.ps_siglist,
+ * signo)) pt->pt_overruns++; else psignal(p, signo)". A one-shot timer is not re-armed.
+ */
+function* realtimerexpire(k: Kernel, arg: unknown): KGen {
+  const p = arg as Proc;
+  k.m.touch('proc', p.p_pid);
+  if (p.p_siglist.includes(SIGALRM)) {
+    p.p_realtimer_overruns++;
+    k.bus.emit('log', { text: `realtimerexpire: SIGALRM is already pending for pid ${p.p_pid}: an overrun` });
+    return;
+  }
+  yield* psignal(k, p, SIGALRM);
+}
+
+function realtimer(p: Proc): Callout {
+  p.p_realtimer ??= new Callout(`realtimerexpire(pid ${p.p_pid})`);
+  return p.p_realtimer;
 }
 
 /** Stop the process's interval timer (exit1 does, so no SIGALRM reaches a zombie). */
@@ -60,11 +80,20 @@ export function realtimer_stop(k: Kernel, p: Proc): void {
 export function sys_alarm(k: Kernel, sec: number): { error: number; left: number } {
   if (!Number.isInteger(sec) || sec < 0) return { error: EINVAL, left: 0 };
   const p = curlwp(k).l_proc;
-  const c = (p.p_realtimer ??= new Callout(`realitexpire(pid ${p.p_pid})`));
+  const c = realtimer(p);
   // alarm(3) rounds what was left to the nearest second, and says 1 rather than 0.
   const left_ticks = c.c_pending ? c.c_time - k.m.ticks : 0;
   const left = left_ticks > 0 ? Math.max(1, Math.round(left_ticks / k.m.platform.hz)) : 0;
   callout_stop(k, c);
-  if (sec > 0) callout_reset(k, c, hzto(k, time_us(k) + sec * 1_000_000), realitexpire, p);
+  if (sec > 0) callout_reset(k, c, hzto(k, time_us(k) + sec * 1_000_000), realtimerexpire, p);
   return { error: 0, left };
+}
+
+/** setitimer(ITIMER_REAL, { it_value: value_us }): SIGALRM from softclock once it expires. */
+export function* sys_setitimer_real(k: Kernel, value_us: number): KGen<number> {
+  const c = realtimer(curlwp(k).l_proc);
+  if (value_us === 0) callout_stop(k, c);
+  else callout_reset(k, c, hzto(k, time_us(k) + value_us), realtimerexpire, curlwp(k).l_proc);
+  yield 'setitimer:done';
+  return 0;
 }

@@ -7,6 +7,7 @@
  *   clock_gettime(clock_id), gettimeofday()   the time in `time` ({ sec, nsec })
  *   pause()             sleep until a signal (-1, EINTR)
  *   alarm(sec)          SIGALRM after sec seconds; ret is what the previous alarm had left
+ *   setitimer(ms)       ITIMER_REAL's it_value in milliseconds: SIGALRM from a callout
  *   nanosleep(ms)       sleep interruptibly (EINTR on a signal, never restarted)
  *   sleep(sec), usleep(usec)   nanosleep(sec * 1000 ms), nanosleep(usec / 1000 ms)
  */
@@ -17,7 +18,7 @@ import { sys_wait4 } from './kern_exit.ts';
 import { sys_geteuid, sys_getpid, sys_getppid, sys_getuid, sys_seteuid, sys_setuid } from './kern_prot.ts';
 import { sigsuspend1 } from './kern_sig.ts';
 import { ltsleep } from './kern_synch.ts';
-import { sys_alarm, sys_clock_gettime, sys_gettimeofday } from './kern_time.ts';
+import { sys_alarm, sys_clock_gettime, sys_gettimeofday, sys_setitimer_real } from './kern_time.ts';
 import { LibcSyscall, type SysResult } from './libc_syscall.ts';
 import type { WaitChannel } from './proc.ts';
 
@@ -112,6 +113,18 @@ export abstract class LibcProc extends LibcSyscall {
     return yield* this.syscall('alarm', `${sec} s`, function* () {
       const r = sys_alarm(k, sec);
       return { error: r.error, ret: r.left };
+    });
+  }
+
+  /**
+   * setitimer(ITIMER_REAL, { it_value: ms }): SIGALRM once `ms` milliseconds have passed,
+   * posted from a callout (softclock); 0 disarms. No interval (it_interval zero).
+   */
+  *setitimer(ms: number): Generator<Yield, SysResult, void> {
+    const { k } = this;
+    return yield* this.syscall('setitimer', `ITIMER_REAL, ${ms} ms`, function* () {
+      if (!Number.isFinite(ms) || ms < 0 || ms > 100_000_000_000) return { error: EINVAL };
+      return { error: yield* sys_setitimer_real(k, Math.round(ms * 1000)) };
     });
   }
 

@@ -58,6 +58,11 @@ export function net_attach(k: Kernel, events: readonly DeviceEvent[]): NetState 
   return net;
 }
 
+/*
+ * The driver's receive loop at IPL_NET: one packet off the ring per iteration, handed to
+ * ether_input, whose IF_ENQUEUE(&ipintrq) and schednetisr(NETISR_IP) end it; each
+ * iteration is a preemption point for what IPL_NET lets in (the clock, the serial line).
+ */
 function* nicintr(k: Kernel, net: NetState, ring: unknown[]): KGen {
   k.m.touch('net');
   while (ring.length > 0) {
@@ -70,6 +75,12 @@ function* nicintr(k: Kernel, net: NetState, ring: unknown[]): KGen {
   if (net.if_kcq) yield* kcont_run_all(k, net.if_kcq, net.ifp, net.if_ipackets, kcont_ipl_of(k, 'net'));
 }
 
+/*
+ * ip_input.c's ipintr: `while (1) { s = splnet(); IF_DEQUEUE(&ipintrq, m); splx(s); if (m
+ * == 0) return; ip_input(m); }`. The splx after each dequeue is the loop's preemption
+ * point: a NIC interrupt there queues behind, and this loop takes it next. ip_input ->
+ * udp_input -> sorwakeup -> knote runs at IPL_SOFTNET, where IPL_NET still gets in.
+ */
 function* ipintr(k: Kernel, net: NetState): KGen {
   k.m.touch('net');
   for (;;) {

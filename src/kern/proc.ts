@@ -116,8 +116,9 @@ export class Proc implements WaitChannel {
   p_xsig = 0;
   p_flag = 0;
   readonly p_cred: Cred;
-  /** The ITIMER_REAL callout (alarm); created on first use. */
+  /** The ITIMER_REAL callout (alarm, setitimer; kern_time.ts), created on first use, and its overruns. */
   p_realtimer: Callout | null = null;
+  p_realtimer_overruns = 0;
   readonly p_children: Proc[] = [];
   readonly l: Lwp;
   readonly chanName: string;

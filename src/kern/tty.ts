@@ -39,6 +39,7 @@ export function tty_attach(k: Kernel, events: readonly DeviceEvent[]): TtyState 
   return tp;
 }
 
+/* Nothing outranks IPL_SERIAL, so draining the UART needs no preemption point. */
 function* comintr(k: Kernel, tp: TtyState, ring: unknown[], fifo: string[]): KGen {
   k.m.touch('com0 fifo');
   while (ring.length > 0) fifo.push(ring.shift() as string);
@@ -46,16 +47,21 @@ function* comintr(k: Kernel, tp: TtyState, ring: unknown[], fifo: string[]): KGe
   yield* knote(k, tp.sc_klist, 0);
 }
 
+/*
+ * com.c's com_rxsoft loop at IPL_SOFTSERIAL: each chunk of the receive ring goes to the line
+ * discipline, ttyinput, which appends to t_rawq and calls ttwakeup (wakeup and the read
+ * klist's KNOTE) at spltty, then splx: that splx is the loop's preemption point.
+ */
 function* comsoft(k: Kernel, tp: TtyState, fifo: string[]): KGen {
   k.m.touch('com0 fifo');
   k.m.touch('chan', tp.chanName);
   for (let chunk = fifo.shift(); chunk !== undefined; chunk = fifo.shift()) {
     const s = spltty(k.m);
     tp.t_rawq += chunk;
-    yield* splx(k.m, s, 'comsoft:splx');
     // ttwakeup
     wakeup(k, tp);
     yield* knote(k, tp.t_rsel, 0);
+    yield* splx(k.m, s, 'comsoft:splx');
   }
 }
 
