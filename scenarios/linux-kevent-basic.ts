@@ -38,6 +38,9 @@ nic0, shows LAST_CHECK turning down a kevent whose data was read meanwhile and R
 ready kevent out of every copy, and finally sets up the user-visible ring and lets
 kevent_wait commit the timer into it.`,
   build: 'linux-kevent',
+  // The datagrams are due after this scenario's setup, which holds only while the clock
+  // stands still as the cpu works (issue 10 made it tick, once a run by default).
+  busy_ticks_max: 0,
   nic: [{ at: 1, port: 7, data: 'ping' }],
   processes: [
     {

@@ -58,11 +58,58 @@ export {
 } from '../src/designs/linux_kevent.ts';
 export * from '../src/kern/errno.ts';
 export * from '../src/kern/event_h.ts';
+export { _PC_LINK_MAX, _PC_PIPE_BUF } from '../src/kern/fifo_vnops.ts';
 export type { KernelListenerDef } from '../src/kern/kcont_listener.ts';
-export { SIGALRM, SIGCHLD, SIGHUP, SIGINT, SIGKILL, SIGPIPE, SIGTERM, SIGUSR1, SIGUSR2, sig_name } from '../src/kern/kern_sig.ts';
+export { F_GETFL, F_SETFL } from '../src/kern/kern_descrip.ts';
+export type { Timespec } from '../src/kern/kern_event.ts';
+export { W_EXITCODE, WEXITSTATUS, WIFEXITED, WIFSIGNALED, WNOHANG, WTERMSIG } from '../src/kern/kern_exit.ts';
+export {
+  NSIG,
+  SIGALRM,
+  SIGCHLD,
+  SIGCONT,
+  SIGHUP,
+  SIGINFO,
+  SIGINT,
+  SIGIO,
+  SIGKILL,
+  SIGPIPE,
+  SIGQUIT,
+  SIGSTOP,
+  SIGTERM,
+  SIGURG,
+  SIGUSR1,
+  SIGUSR2,
+  SIGWINCH,
+  sig_name,
+} from '../src/kern/kern_sig.ts';
+export { BOOTTIME_SEC, CLOCK_MONOTONIC, CLOCK_REALTIME } from '../src/kern/kern_time.ts';
 export type { UserMain } from '../src/kern/kernel.ts';
 export type { Libc, SysResult } from '../src/kern/libc.ts';
 export { PIPE_BUF, PIPE_SIZE } from '../src/kern/sys_pipe.ts';
+export { S_IRGRP, S_IROTH, S_IRUSR, S_IRWXG, S_IRWXO, S_IRWXU, S_IWGRP, S_IWOTH, S_IWUSR, S_IXGRP, S_IXOTH, S_IXUSR } from '../src/kern/ufs_vnops.ts';
+export {
+  AF_INET,
+  AF_LOCAL,
+  SHUT_RD,
+  SHUT_RDWR,
+  SHUT_WR,
+  SO_ACCEPTCONN,
+  SO_ERROR,
+  SO_LINGER,
+  SO_RCVBUF,
+  SO_RCVLOWAT,
+  SO_REUSEADDR,
+  SO_SNDBUF,
+  SO_SNDLOWAT,
+  SO_TYPE,
+  SOCK_DGRAM,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+  SOL_SOCKET,
+} from '../src/kern/uipc_syscalls.ts';
+export { SEEK_CUR, SEEK_END, SEEK_SET } from '../src/kern/vfs_syscalls.ts';
+export { O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from '../src/kern/vfs_vnops.ts';
 
 export interface ProcessDef {
   /** The process's name in the trace (`reader`). */
@@ -88,6 +135,12 @@ export interface ScenarioDef {
    * after boot on builds with +kcont-knote; on other builds the trace says they are not.
    */
   readonly listeners?: readonly KernelListenerDef[];
+  /**
+   * How many clock ticks may land while the cpu is busy in one run (the bound that keeps
+   * exploration finite; time also moves whenever the cpu idles). Default 1; the CLI's
+   * `--max-ticks-per-run N` overrides it. A scenario whose premise needs a bound says so here.
+   */
+  readonly busy_ticks_max?: number;
   /**
    * The build the scenario is written for, when it uses a non-BSD design's API (src/designs/):
    * `kqsim run` and `explore` default to it, and a build of another design is refused.
@@ -130,6 +183,9 @@ export function defineScenario(def: ScenarioDef): ScenarioDef {
     for (const [i, ev] of (list ?? []).entries()) {
       if (!Number.isInteger(ev.at) || ev.at < 0) throw new ScenarioError(`${what} event ${i + 1}: 'at' must be a tick number >= 0`);
     }
+  }
+  if (def.busy_ticks_max !== undefined && (!Number.isInteger(def.busy_ticks_max) || def.busy_ticks_max < 0)) {
+    throw new ScenarioError("'busy_ticks_max' must be a whole number of ticks >= 0");
   }
   if (def.build !== undefined) {
     try {

@@ -49,6 +49,7 @@ export type PatchName =
   | 'mutant-kc-leak'
   | 'ktickle-v1'
   | 'ktickle-v2'
+  | 'ktickle-v2-splsched'
   | 'mutant-tickle-no-wakeup'
   | 'mutant-tickle-sticky'
   | 'mutant-wakeup-all'
@@ -96,12 +97,21 @@ export interface PatchInfo {
   readonly implies?: readonly OptionName[];
   /** Kernel options without which the kernel would not link. */
   readonly needs?: readonly OptionName[];
+  /**
+   * The patch this one is a revision of: a build with it has both names, so kernel code
+   * asks for the original everywhere and for the revision only where it differs.
+   */
+  readonly revises?: PatchName;
 }
 
 export const BASES: readonly BaseInfo[] = [
   { name: 'netbsd-2.0', description: 'NetBSD 2.0: kern_event.c 1.19, spl-protected kqueue on a uniprocessor' },
   { name: 'netbsd-4.0', description: 'NetBSD 4.0: kern_event.c 1.41 (Oct 2007), kq_lock simple_lock + splsched, KQ_SLEEP' },
-  { name: 'netbsd-modern', description: 'NetBSD 10 era: EVFILT_USER (kern_event.c 1.108+), EV_DISPATCH, EV_RECEIPT, f_touch' },
+  {
+    name: 'netbsd-modern',
+    description:
+      'NetBSD 10 era (kern_event.c 1.140): EVFILT_USER, EV_DISPATCH, EV_RECEIPT, f_touch, timer units and NOTE_ABSTIME, NOTE_EXIT status, EVFILT_EMPTY; modern pipe, FIFO and vnode filters',
+  },
   {
     name: 'linux-kevent',
     description: "Evgeniy Polyakov's Linux kevent (take24, LKML 2006-11): /dev/kevent, kevent_ctl, kevent_get_events, kevent_wait, the ring",
@@ -270,6 +280,14 @@ export const PATCHES: readonly PatchInfo[] = [
     bases: ['netbsd-4.0'],
   },
   {
+    name: 'ktickle-v2-splsched',
+    description:
+      'ktickle v2 with splsched() around its kq_lock (the ioctl and the clear on the way out of kqueue_scan), as every other kq_lock in 1.41 is taken',
+    mutant: false,
+    bases: ['netbsd-4.0'],
+    revises: 'ktickle-v2',
+  },
+  {
     name: 'mutant-tickle-no-wakeup',
     description: 'the tickle ioctl sets KQ_TICKLED but forgets kqueue_wakeup: a sleeping kevent never hears it',
     mutant: true,
@@ -386,9 +404,14 @@ export function build_parse(name: string): Build {
     if (patches.includes(p.name)) throw new BuildError(`patch '${pn}' named twice in build '${name}'`);
     patches.push(p.name);
   }
-  if (patches.includes('ktickle-v1') && patches.includes('ktickle-v2'))
-    throw new BuildError(`ktickle-v1 and ktickle-v2 are two versions of one patch: pick one`);
   const set = new Set<PatchName>(patches);
+  for (const p of patches) {
+    const original = PATCHES.find((x) => x.name === p)?.revises;
+    if (original === undefined) continue;
+    if (set.has(original)) throw new BuildError(`patch '${p}' is a revision of '${original}': name one of them`);
+    set.add(original);
+  }
+  if (set.has('ktickle-v1') && set.has('ktickle-v2')) throw new BuildError(`ktickle-v1 and ktickle-v2 are two versions of one patch: pick one`);
   for (const p of patches) {
     for (const r of PATCHES.find((x) => x.name === p)?.requires ?? []) {
       if (!set.has(r)) throw new BuildError(`patch '${p}' in build '${name}' is written against '${r}': use ${[base.name, r, p].join('+')}`);

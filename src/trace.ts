@@ -70,6 +70,8 @@ export interface TraceKinds {
   panic: { message: string };
   /** A named invariant failed: the run stops here. */
   violation: { invariant: string; message: string };
+  /** A finding (an invariant of what the code never promised) failed: the run goes on. */
+  finding: { invariant: string; message: string };
   /*
    * kcont(9) (options KCONT). `kc` is a serial number; `asked` is the KC_IPL_* class the kc
    * asked for and `curipl` the class its caller said it runs at (kcont's own scale).
@@ -96,6 +98,11 @@ export interface TraceKinds {
    * `clear` the scan cleared KQ_TICKLED on its way out; `return` the scan returns.
    */
   ktickle: { op: 'tickle' | 'eintr' | 'clear' | 'return'; kq: number; kq_count: number; why: string };
+  /**
+   * simple_lock(9) (kern_lock.ts): a lock taken or released at `where`; `holder` is the
+   * context that held it before this event ('' if none), so a recursion shows.
+   */
+  lock: { op: 'simple_lock' | 'simple_unlock'; lock: string; where: string; holder: string };
   /**
    * A snapshot of what a state pane shows (opt-in: RunSpec.snapshots), emitted after any
    * event that changed it. Sections are plain data keyed by name so a new subsystem can add

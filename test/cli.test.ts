@@ -10,7 +10,7 @@ describe('kqsim CLI', () => {
     expect(r.code).toBe(0);
     const l = JSON.parse(r.out);
     expect(l.builds.map((b: { name: string }) => b.name)).toContain('netbsd-2.0+mutant-lost-wakeup');
-    expect(l.platforms.map((p: { name: string }) => p.name)).toEqual(['i386', 'macppc']);
+    expect(l.platforms.map((p: { name: string }) => p.name)).toEqual(['i386', 'macppc', 'macppc-softintr']);
     expect(l.scenarios.map((s: { name: string }) => s.name)).toContain('nic-softnet');
     expect(l.invariants.map((i: { name: string }) => i.name)).toContain('no-lost-wakeup');
   });
@@ -20,7 +20,7 @@ describe('kqsim CLI', () => {
     const a = kqsim('run', 'pipe-read', '--seed', '11');
     expect(a.code).toBe(0);
     const last = a.out.trimEnd().split('\n').at(-1) ?? '';
-    expect(last).toMatch(/^schedule: kq1:pipe-read:/);
+    expect(last).toMatch(/^schedule: kq2:pipe-read:/);
     const again = kqsim('run', 'pipe-read', '--seed', '11');
     expect(again.out).toBe(a.out);
     const replay = kqsim('replay', 'pipe-read', '--schedule', last.slice('schedule: '.length), '--format', 'jsonl');
@@ -63,8 +63,8 @@ export default defineScenario({ summary: 'spins', processes: [{ name: 'spin', *m
       [['run', 'no-such'], /unknown scenario 'no-such': valid scenarios are .*pipe-read/],
       [['run', 'pipe-read', '--build', 'netbsd-9'], /unknown build 'netbsd-9': valid builds are netbsd-2.0/],
       [['run', 'pipe-read', '--platform', 'vax'], /unknown platform 'vax': valid platforms are i386, macppc/],
-      [['run', 'pipe-read', '--schedule', 'kq1:timer:1'], /schedule is for scenario 'timer', not 'pipe-read'/],
-      [['run', 'pipe-read', '--schedule', 'kq1:pipe-read:9'], /schedule choice 1 is 9 but step \d+ .* has only \d options/],
+      [['run', 'pipe-read', '--schedule', 'kq2:timer:1'], /schedule is for scenario 'timer', not 'pipe-read'/],
+      [['run', 'pipe-read', '--schedule', 'kq2:pipe-read:9'], /schedule choice 1 is 9 but step \d+ .* has only \d options/],
       [['run', 'pipe-read', '--seed', '-3'], /error: .*/],
       [['run', loops], /did not finish: step budget of \d+ steps exceeded/],
       [['run', 'pipe-read', '--format', 'xml'], /argument 'xml' is invalid/],

@@ -34,12 +34,12 @@ describe('kqsim --help', () => {
 describe('conflicting options', () => {
   const cases: [string[], RegExp][] = [
     [['run', 'pipe-read', '--json', '--format', 'perfetto'], /^kqsim: error: --json cannot be used with --format perfetto: /],
-    [['run', 'pipe-read', '--seed', '1', '--schedule', 'kq1:pipe-read:'], /^kqsim: error: --seed 1 cannot be used with --schedule kq1:pipe-read:: /],
+    [['run', 'pipe-read', '--seed', '1', '--schedule', 'kq2:pipe-read:'], /^kqsim: error: --seed 1 cannot be used with --schedule kq2:pipe-read:: /],
     [['run', 'pipe-read', '--teach', '--format', 'html'], /^kqsim: error: --teach cannot be used with --format html: teaching mode is a dialogue/],
     [['run', 'pipe-read', '--teach', '--out', 'x.txt'], /^kqsim: error: --teach cannot be used with --out x\.txt: /],
     [['run', 'pipe-read', '--verbose', '--format', 'jsonl'], /^kqsim: error: --verbose cannot be used with --format jsonl: /],
     [
-      ['replay', 'pipe-read', '--schedule', 'kq1:pipe-read:', '--json', '--format', 'html'],
+      ['replay', 'pipe-read', '--schedule', 'kq2:pipe-read:', '--json', '--format', 'html'],
       /^kqsim: error: --json cannot be used with --format html/,
     ],
     [['explore', 'pipe-read', '--strategy', 'exhaustive', '--seed', '5'], /^kqsim: error: --seed 5 cannot be used with --strategy exhaustive: /],
@@ -58,7 +58,7 @@ describe('conflicting options', () => {
       /^kqsim: error: --json cannot be used with --format html/,
     ],
     [
-      ['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--seed', '1', '--schedule', 'kq1:pipe-read:'],
+      ['diff', 'pipe-read', '--build', 'netbsd-2.0', '--vs', 'netbsd-2.0', '--seed', '1', '--schedule', 'kq2:pipe-read:'],
       /--seed 1 cannot be used with --schedule/,
     ],
   ];
@@ -87,8 +87,8 @@ describe('conflicting options', () => {
 
 describe('limits in errors', () => {
   const cases: [string[], RegExp][] = [
-    [['run', 'pipe-read', '--schedule', 'kq1:pipe-read:12345'], /an index from 0 to 9999, optionally \*<count> with a count from 1 to 9999999/],
-    [['run', 'pipe-read', '--schedule', 'kq1:pipe-read:9'], /schedule choice 1 is 9 but step \d+ .* has only 2 options/],
+    [['run', 'pipe-read', '--schedule', 'kq2:pipe-read:12345'], /an index from 0 to 9999, optionally \*<count> with a count from 1 to 9999999/],
+    [['run', 'pipe-read', '--schedule', 'kq2:pipe-read:9'], /schedule choice 1 is 9 but step \d+ .* has only 2 options/],
     [['run', 'pipe-read', '--seed', '4294967296'], /--seed '4294967296' is not a whole number from 0 to 4294967295/],
     [['explore', 'pipe-read', '--runs', '0'], /--runs '0' is not a whole number from 1 to 999999999/],
     [['compare', 'wakeup-pipe', '--builds', 'netbsd-4.0', '--runs', '1001'], /--runs '1001' is not a whole number from 1 to 1000/],

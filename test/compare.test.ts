@@ -10,7 +10,7 @@ const CASES = [
   { scenario: 'wakeup-pipe', build: 'netbsd-4.0', mechanism: 'pipe' },
   { scenario: 'wakeup-evfilt-user', build: 'netbsd-modern', mechanism: 'user' },
   { scenario: 'wakeup-compare', build: 'netbsd-2.0', mechanism: 'pipe' },
-  { scenario: 'wakeup-compare', build: 'netbsd-4.0+ktickle-v2', mechanism: 'ktickle' },
+  { scenario: 'wakeup-compare', build: 'netbsd-4.0+ktickle-v2-splsched', mechanism: 'ktickle' },
   { scenario: 'wakeup-compare', build: 'netbsd-modern', mechanism: 'user' },
 ] as const;
 
@@ -52,7 +52,9 @@ describe('wakeup_measure', () => {
     const pipe = loaded.get('wakeup-pipe');
     const tickle = loaded.get('wakeup-compare');
     const pipeRuns = Array.from({ length: 30 }, (_, seed) => wakeup_measure(run(pipe as never, { build: 'netbsd-4.0', seed })));
-    const tickleRuns = Array.from({ length: 30 }, (_, seed) => wakeup_measure(run(tickle as never, { build: 'netbsd-4.0+ktickle-v2', seed })));
+    const tickleRuns = Array.from({ length: 30 }, (_, seed) =>
+      wakeup_measure(run(tickle as never, { build: 'netbsd-4.0+ktickle-v2-splsched', seed })),
+    );
     const s = compare_summary({ build: 'netbsd-4.0', runs: 30, failed: 0, measured: pipeRuns.filter((m) => m !== null) });
     expect(s.delayed_runs).toBeGreaterThan(0);
     expect(tickleRuns.some((m) => m?.observed_via === 'mailbox')).toBe(true);
@@ -62,11 +64,11 @@ describe('wakeup_measure', () => {
 
 describe('kqsim compare', () => {
   it('should print one row per build with the mechanism each one got', () => {
-    const r = kqsim('compare', 'wakeup-compare', '--builds', 'netbsd-4.0+ktickle-v2,netbsd-4.0,netbsd-modern', '--runs', '4');
+    const r = kqsim('compare', 'wakeup-compare', '--builds', 'netbsd-4.0+ktickle-v2-splsched,netbsd-4.0,netbsd-modern', '--runs', '4');
     expect(r.code).toBe(0);
     const rows = r.out.split('\n').filter((l) => l.startsWith('netbsd-'));
     expect(rows.map((l) => l.split(/\s+/).slice(0, 2))).toEqual([
-      ['netbsd-4.0+ktickle-v2', 'ktickle'],
+      ['netbsd-4.0+ktickle-v2-splsched', 'ktickle'],
       ['netbsd-4.0', 'pipe'],
       ['netbsd-modern', 'user'],
     ]);

@@ -81,11 +81,13 @@ describe('coverage_chooser', () => {
     const data = coverage_empty();
     const r = await runNamed('nic-softnet', {
       build: 'netbsd-2.0+mutant-lost-wakeup',
-      chooser: coverage_chooser(new LenientReplayChooser(schedule_choices('kq1:nic-softnet:0*10.1')), data),
+      chooser: coverage_chooser(new LenientReplayChooser(schedule_choices('kq2:nic-softnet:0*10.1')), data),
     });
     const c = coverage_view(data);
-    expect(c.choicePointsMax).toBe(schedule_choices(r.schedule).length);
-    expect(c.agents).toEqual(['irq:nic0', 'thread:1']);
+    // Every point with a choice, the defaults after the last disturbance too.
+    expect(c.choicePointsMax).toBe(r.events.filter((e) => e.kind === 'choice').length);
+    // Handlers go on at their own points, where the clock may also tick.
+    expect(c.agents).toEqual(['intr:net', 'intr:softnet', 'irq:clock', 'irq:nic0', 'thread:1']);
     expect(c.exercised).toEqual([{ point: 'kqueue_scan:count-tested', source: 'nic0' }]);
     expect(c.reachable.length).toBeGreaterThan(5);
     expect(c.neverInterrupted).not.toContain('kqueue_scan:count-tested');

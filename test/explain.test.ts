@@ -22,21 +22,27 @@ import { i386 } from '../src/machine/platform.ts';
 import { expectInputErrors, kqsim } from './helpers/cli.ts';
 
 const MUTANT = 'netbsd-2.0+mutant-lost-wakeup';
-const LOST = 'kq1:nic-softnet:0*10.1';
+const LOST = 'kq2:nic-softnet:0*10.1';
 const spec = { scenario: await scenario_load('nic-softnet'), build: build_parse(MUTANT), platform: i386 };
 
 describe('find_race', () => {
-  it('should name the enqueue in softnet and the sleep it raced with, on the kqueue', () => {
+  it('should name the activation in softnet and the sleep it raced with, on the kqueue', () => {
     const { race } = find_race(spec, LOST);
     expect(race).toMatchObject({
-      object: 'kq 1 (kq_count, sleep channel)',
+      object: 'kq 1 (sleep channel)',
       decision: { label: 'nic0 packet for port 7 (5 bytes)', at: 'kqueue_scan:count-tested', context: 'server[1]' },
       moved: 'after',
       passesWhenSwapped: true,
       swappedOutcome: 'done',
     });
-    expect(race?.first).toMatchObject({ context: 'intr softnet', ipl: 'softnet', to: 'knote_enqueue:splx', functions: ['ipintr', 'knote_enqueue'] });
-    expect(race?.first.did).toContain('knote 1 (ident 0, EVFILT_READ) enqueue on kq 1 [ACTIVE|QUEUED]: kq_count is now 1');
+    // softnet's step up to KNOTE_ACTIVATE's window already touches the kqueue (the knote's).
+    expect(race?.first).toMatchObject({
+      context: 'intr softnet',
+      ipl: 'softnet',
+      to: 'KNOTE_ACTIVATE:enqueue',
+      functions: ['ipintr', 'KNOTE_ACTIVATE'],
+    });
+    expect(race?.first.did).toContain('knote 1 (ident 0, EVFILT_READ) activate on kq 1 [ACTIVE]: event became true');
     expect(race?.second).toMatchObject({ context: 'server[1]', ipl: 'none', from: 'kqueue_scan:count-tested', to: 'ltsleep' });
     expect(race?.summary).toBe(
       'moving "nic0 packet for port 7 (5 bytes)" from kqueue_scan:count-tested to just after server[1]\'s next step (kqueue_scan:count-tested -> ltsleep) makes the run pass',
@@ -44,9 +50,9 @@ describe('find_race', () => {
   });
 
   it('should say why there is no pair for a passing run or a failure that needs no interrupt', async () => {
-    expect(find_race(spec, 'kq1:nic-softnet:')).toEqual({ race: null, why: 'the run passes: there is no failure to explain' });
+    expect(find_race(spec, 'kq2:nic-softnet:')).toEqual({ race: null, why: 'the run passes: there is no failure to explain' });
     const leak = { scenario: await scenario_load('signal-eintr'), build: build_parse('netbsd-2.0+kcont-knote+mutant-kc-leak'), platform: i386 };
-    expect(find_race(leak, 'kq1:signal-eintr:')).toMatchObject({
+    expect(find_race(leak, 'kq2:signal-eintr:')).toMatchObject({
       race: null,
       why: expect.stringMatching(/^the run fails without any interrupt or preemption taken by choice/),
     });
@@ -77,10 +83,12 @@ describe('kqsim explain', () => {
     expect(r.err).toBe('');
     const lines = r.out.split('\n');
     expect(lines[1]).toBe(
-      'the run fails: no-lost-wakeup at step 18: server[1] sleeps in kevent on kq 1 although 1 event(s) are queued, and the cpu is idle',
+      'the run fails: no-lost-wakeup at step 19: server[1] sleeps in kevent on kq 1 although 1 event(s) are queued, and the cpu is idle',
     );
-    expect(lines[2]).toBe('the racing pair, on kq 1 (kq_count, sleep channel):');
-    expect(r.out).toMatch(/^ {2}first: {2}intr softnet @softnet, step \d+: from ipintr:splx to knote_enqueue:splx \(in ipintr, knote_enqueue\)$/m);
+    expect(lines[2]).toBe('the racing pair, on kq 1 (sleep channel):');
+    expect(r.out).toMatch(
+      /^ {2}first: {2}intr softnet @softnet, step \d+: from ipintr:splx to KNOTE_ACTIVATE:enqueue \(in ipintr, KNOTE_ACTIVATE\)$/m,
+    );
     expect(r.out).toMatch(/^ {2}second: server\[1\] @none, step \d+: from kqueue_scan:count-tested to ltsleep \(in kqueue_scan, ltsleep\)$/m);
     expect(r.out).toMatch(/^checked by replay: moving "nic0 packet for port 7 \(5 bytes\)" .* makes the run pass$/m);
   });
@@ -92,19 +100,21 @@ describe('kqsim explain', () => {
       scenario: 'nic-softnet',
       outcome: 'no-lost-wakeup',
       schedule: LOST,
-      race: { passesWhenSwapped: true, object: 'kq 1 (kq_count, sleep channel)' },
+      race: { passesWhenSwapped: true, object: 'kq 1 (sleep channel)' },
     });
     expect(Object.keys(j.race)).toEqual(expect.arrayContaining(['first', 'second', 'object', 'passesWhenSwapped']));
   });
 
   it('should exit 0 on a schedule that passes, and 2 on one from elsewhere', () => {
-    const r = kqsim('explain', 'nic-softnet', '--schedule', 'kq1:nic-softnet:');
+    const r = kqsim('explain', 'nic-softnet', '--schedule', 'kq2:nic-softnet:');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^the run passes: every expectation and invariant held; there is no failure to explain$/m);
     expectInputErrors([
-      [['explain', 'nic-softnet', '--schedule', LOST], /^kqsim: error: schedule has 1 choice\(s\) left after the run ended/],
+      // More choices than the clean run has points (the mutant's schedule fits it now: the
+      // clock may tick where the mutant's packet came).
+      [['explain', 'nic-softnet', '--schedule', 'kq2:nic-softnet:0*60.1'], /^kqsim: error: schedule has \d+ choice\(s\) left after the run ended/],
       [
-        ['explain', 'nic-softnet', '--build', MUTANT, '--schedule', 'kq1:pipe-read:1'],
+        ['explain', 'nic-softnet', '--build', MUTANT, '--schedule', 'kq2:pipe-read:1'],
         /^kqsim: error: schedule is for scenario 'pipe-read', not 'nic-softnet'/,
       ],
     ]);
@@ -114,8 +124,12 @@ describe('kqsim explain', () => {
 describe('kqsim explore, what it adds', () => {
   it('should carry the racing pair and the coverage lists in --json', () => {
     const j = JSON.parse(kqsim('explore', 'nic-softnet', '--build', MUTANT, '--strategy', 'exhaustive', '--json').out);
-    expect(j.violations[0].race).toMatchObject({ passesWhenSwapped: true, object: 'kq 1 (kq_count, sleep channel)' });
-    expect(j.coverage.exercised).toEqual([{ point: 'kqueue_scan:count-tested', source: 'nic0' }]);
+    expect(j.violations[0].race).toMatchObject({ passesWhenSwapped: true, object: 'kq 1 (sleep channel)' });
+    // The search took the packet at the window, and the clock's tick at many points.
+    expect(j.coverage.exercised).toContainEqual({ point: 'kqueue_scan:count-tested', source: 'nic0' });
+    expect(j.coverage.exercised.filter((x: { source: string }) => x.source !== 'clock')).toEqual([
+      { point: 'kqueue_scan:count-tested', source: 'nic0' },
+    ]);
     expect(j.coverage.reachable).toContainEqual({ point: 'user:kevent', source: 'nic0' });
     expect(j.coverage.neverInterrupted).toContain('user:kevent');
     expect(j.confidence).toBeNull();
@@ -125,7 +139,7 @@ describe('kqsim explore, what it adds', () => {
     const r = kqsim('explore', 'nic-softnet', '--strategy', 'pct', '--runs', '200');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^what it proves: PCT at depth 3: n = 2 agents \(1 thread, 1 device\), k = \d+ choice points in the longest run: one run finds a given bug of depth 3 with probability at least 1\/\(2\*\d+\^2\) = [\d.]+, and [\d,]+ runs reach 99%; this search of 200 runs would have found any one such bug with probability at least [\d.]+%; \d+ distinct traces in 200 runs/m,
+      /^what it proves: PCT at depth 3: n = 3 agents \(1 thread, 2 devices\), k = \d+ choice points in the longest run: one run finds a given bug of depth 3 with probability at least 1\/\(3\*\d+\^2\) = [\d.]+, and [\d,]+ runs reach 99%; this search of 200 runs would have found any one such bug with probability at least [\d.]+%; \d+ distinct traces in 200 runs/m,
     );
   });
 
@@ -133,15 +147,15 @@ describe('kqsim explore, what it adds', () => {
     const clean = { ...spec, build: build_parse('netbsd-2.0'), strategy: 'pct' as const, runs: 100, pctDepth: 2 };
     const r = await explore(clean);
     const claim = r.confidence;
-    expect(claim?.pct).toMatchObject({ n: 2, k: r.collected.coverage.choicePointsMax, depth: 2 });
-    expect(claim?.pct?.perRun).toBe(1 / (2 * r.collected.coverage.choicePointsMax));
+    expect(claim?.pct).toMatchObject({ n: 3, k: r.collected.coverage.choicePointsMax, depth: 2 });
+    expect(claim?.pct?.perRun).toBe(1 / (3 * r.collected.coverage.choicePointsMax));
     expect(claim?.pct?.found).toBe(found_probability(claim?.pct?.perRun ?? 0, 100));
   });
 
   it('should state a complete exhaustive search in words', () => {
     const r = kqsim('explore', 'two-sources', '--strategy', 'exhaustive', '--max-preemptions', '1');
     expect(r.out).toMatch(
-      /^what it proves: complete within its bounds: \d+ runs covered every interleaving of the scenario's device arrivals \(nic0 x2\) and the clock ticking only while the cpu is idle, with at most 1 non-default choice \(interrupts or preemptions\) per run/m,
+      /^what it proves: complete within its bounds: \d+ runs covered every interleaving of the scenario's device arrivals \(nic0 x2\) and at most 1 clock tick while the cpu is busy, with at most 1 non-default choice \(interrupts or preemptions\) per run/m,
     );
   });
 
@@ -166,8 +180,10 @@ describe('kqsim explore, what it adds', () => {
       const html = readFileSync(file, 'utf8');
       const data = JSON.parse(/<script id="kqsim-data" type="application\/json">(.*)<\/script>/.exec(html)?.[1] ?? '{}');
       expect(data.sides[0].schedule).toBe(LOST);
-      expect(data.coverage.title).toBe('coverage of the exhaustive search (2 runs)');
-      expect(data.coverage.pairs).toContainEqual({ point: 'kqueue_scan:count-tested', source: 'nic0', offered: 2, taken: 1, exercised: true });
+      expect(data.coverage.title).toBe('coverage of the exhaustive search (6 runs)');
+      expect(data.coverage.pairs).toContainEqual(
+        expect.objectContaining({ point: 'kqueue_scan:count-tested', source: 'nic0', taken: 1, exercised: true }),
+      );
     } finally {
       rmSync(file, { force: true });
     }

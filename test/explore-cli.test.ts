@@ -27,7 +27,7 @@ describe('kqsim explore', () => {
     );
     expect(j).toMatchObject({ scenario: 'nic-softnet', build: MUTANT, platform: 'i386', strategy: 'pct', complete: false });
     expect(j.violations).toHaveLength(1);
-    expect(j.violations[0]).toMatchObject({ invariant: 'no-lost-wakeup', shrunkSchedule: 'kq1:nic-softnet:0*10.1' });
+    expect(j.violations[0]).toMatchObject({ invariant: 'no-lost-wakeup', shrunkSchedule: 'kq2:nic-softnet:0*10.1' });
     expect(typeof j.violations[0].step).toBe('number');
   });
 
@@ -36,10 +36,23 @@ describe('kqsim explore', () => {
     expect(r.code).toBe(1);
     const [head, narrated] = r.out.split('the shrunk run:\n') as [string, string];
     const schedule = /shrunk schedule: (\S+)/.exec(head)?.[1] ?? '';
-    expect(schedule).toBe('kq1:nic-softnet:0*10.1');
+    expect(schedule).toBe('kq2:nic-softnet:0*10.1');
     const replay = kqsim('replay', 'nic-softnet', '--build', MUTANT, '--schedule', schedule);
     expect(replay.code).toBe(1);
     expect(narrated).toBe(replay.out);
+  });
+
+  it('should carry --max-ticks-per-run into the replay command it prints', () => {
+    // Two busy ticks let both of nic-softnet's datagrams come before bind: its premise fails.
+    const r = kqsim('explore', 'nic-softnet', '--strategy', 'exhaustive', '--max-ticks-per-run', '2');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/at most 2 clock tick\(s\) while busy/);
+    const replay = /replay it: +npx kqsim (replay .*)$/m.exec(r.out)?.[1]?.split(' ') ?? [];
+    expect(replay).toContain('--max-ticks-per-run');
+    const again = kqsim(...replay);
+    expect(again.code).toBe(1);
+    expect(again.out).toMatch(/^outcome: DEADLOCK: /m);
+    expect(r.out.split('the shrunk run:\n')[1]).toBe(again.out);
   });
 
   it('should reject bad input with one line and exit 2', () => {
@@ -47,6 +60,7 @@ describe('kqsim explore', () => {
       ['--strategy', 'dfs'],
       ['--runs', '0'],
       ['--max-preemptions', 'x'],
+      ['--max-ticks-per-run', '-1'],
       ['--build', 'netbsd-9'],
     ]) {
       const r = kqsim('explore', 'nic-softnet', ...args);

@@ -104,7 +104,7 @@ describe('html_run', () => {
   });
 
   it('should show a thread as interrupted while a handler runs over it', async () => {
-    const side = html_side(await runNamed('nic-softnet', { snapshots: true, schedule: 'kq1:nic-softnet:1' }));
+    const side = html_side(await runNamed('nic-softnet', { snapshots: true, schedule: 'kq2:nic-softnet:1' }));
     const taken = side.positions.findIndex((p) => p.text.includes('takes the net interrupt over server[1]'));
     expect(taken).toBeGreaterThanOrEqual(0);
     const lane = (name: string) => side.lanes.find((l) => l.name === name)?.cells[taken];
@@ -175,7 +175,7 @@ describe('headless Chromium', () => {
     expect(steps.at(-1)).toBeGreaterThanOrEqual(r.steps - 5);
     expect(await texts('#timeline-0 .tick-label')).toEqual(Array.from({ length: r.ticks + 1 }, (_, i) => `t${i}`));
     expect(await texts('#timeline-0 .level-label')).toEqual(data.levels.map((l) => l.name));
-    expect(data.levels.map((l) => l.name)).toEqual(expect.arrayContaining(['none', 'net', 'softnet', 'high']));
+    expect(data.levels.map((l) => l.name)).toEqual(expect.arrayContaining(['none', 'net', 'softnet', 'clock']));
     expect(await page.locator('#timeline-0 rect').count()).toBeGreaterThan(20);
     expect(await page.locator('#timeline-0 .divergence').count()).toBe(0);
     // Stepping moves the narration and the state; the position counts events and names the step as the outcome counts it.
@@ -330,13 +330,13 @@ describe('headless Chromium', () => {
       a: build_parse('netbsd-2.0+mutant-lost-wakeup'),
       b: build_parse('netbsd-2.0'),
       platform: i386,
-      schedule: 'kq1:nic-softnet:0*10.1',
+      schedule: 'kq2:nic-softnet:0*10.1',
       snapshots: true,
     });
     for (const width of [900, 1400]) {
       await open('diff.html', html_diff(d, scenario), width);
       expect(await text('#diffinfo')).toMatch(/The traces first diverge: A at step \d+, B has no event there/);
-      expect(await text('#diffinfo')).toMatch(/B took 10 of A's 11 by meaning; 1 it could not/);
+      expect(await text('#diffinfo')).toMatch(/B took 16 of A's 18 by meaning; 2 it could not/);
       expect(await page.locator('#side-0 h2').innerText()).toBe('A: netbsd-2.0+mutant-lost-wakeup');
       expect(await page.locator('#side-1 h2').innerText()).toBe('B: netbsd-2.0');
       // One scale: the same view and the same axis on both sides, before and after zooming.

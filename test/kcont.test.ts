@@ -145,7 +145,7 @@ describe('the kcont kthread', () => {
         { at: 0, data: 'a' },
         { at: 0, data: 'b' },
       ],
-      listeners: [{ name: 'linewatch', klist: 'com0', ipl: 'process' }],
+      listeners: [{ name: 'linewatch', klist: 'tty00', ipl: 'process' }],
       processes: [
         {
           name: 'sleeper',

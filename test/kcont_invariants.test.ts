@@ -6,17 +6,43 @@
 import { describe, expect, it } from 'vitest';
 import { KCONT_INVARIANTS } from '../sim/check/kcont.ts';
 import type { RunResult } from '../sim/run/runner.ts';
+import type { Scenario } from '../sim/scenario.ts';
 import { i386, macppc, type Platform } from '../src/machine/platform.ts';
-import { eventsOf, type RunOpts, runNamed, verdict } from './helpers/run.ts';
+import { eventsOf, inline, type RunOpts, run, runNamed, verdict } from './helpers/run.ts';
 
 /** The first seed in [0, limit) whose run on `build` fails; its result. */
-async function search(scenario: string, opts: RunOpts, limit: number, want: (r: RunResult) => boolean): Promise<RunResult | undefined> {
+async function search(scenario: string | Scenario, opts: RunOpts, limit: number, want: (r: RunResult) => boolean): Promise<RunResult | undefined> {
   for (let seed = 0; seed < limit; seed++) {
-    const r = await runNamed(scenario, { ...opts, seed });
+    const r = typeof scenario === 'string' ? await runNamed(scenario, { ...opts, seed }) : run(scenario, { ...opts, seed });
     if (want(r)) return r;
   }
   return undefined;
 }
+
+/*
+ * The IP-safety race needs a knote posted above splvm, and no 2004 driver posts one there:
+ * com0's line-event klist (IPL_SERIAL) is kqsim's, so what this shows is model-dependent.
+ * On i386 a softserial-class kc is drained by the softserial soft interrupt, whose dequeue
+ * at splvm comintr can interrupt (on macppc the kthread would be woken from IPL_SERIAL,
+ * above splsched: a panic).
+ */
+const ipRace = inline('kcont-ip-race', {
+  summary: 'com0 line events (kqsim klist, IPL_SERIAL) deferred to softserial while softserial drains',
+  serial: [
+    { at: 0, data: 'a' },
+    { at: 0, data: 'b' },
+    { at: 1, data: 'c' },
+  ],
+  listeners: [{ name: 'linewatch', klist: 'com0', ipl: 'softserial' }],
+  processes: [
+    {
+      name: 'sleeper',
+      *main(u) {
+        yield* u.nanosleep(30);
+      },
+    },
+  ],
+});
 
 const byName = (name: string) => KCONT_INVARIANTS.filter((i) => i.name === name);
 
@@ -45,10 +71,10 @@ describe('kcont invariants catch their mutants and hazards', () => {
     expect(eventsOf(x86, 'kcont-deferred')[0]).toMatchObject({ curipl: 'KC_IPL_DEFER_SOFTSERIAL', queue: 'kcq_softnet' });
   });
 
-  case_('kcont-once-per-request', 'when an interrupt above splvm lands inside the kthread’s dequeue (IP-safety race)', async () => {
+  case_('kcont-once-per-request', 'when an interrupt above splvm lands inside a drain’s dequeue (IP-safety race, model-dependent)', async () => {
     // Only this invariant watches, so the race is seen by what it does to run requests.
     const opts = { build: 'netbsd-2.0+kcont-knote', invariants: byName('kcont-once-per-request') };
-    const r = await search('kcont-kthread', opts, 300, (x) => x.outcome.kind === 'violation');
+    const r = await search(ipRace, opts, 300, (x) => x.outcome.kind === 'violation');
     expect(r).toBeDefined();
     expect(verdict(r as RunResult)).toMatch(/^kcont-once-per-request: kc 1 .*(ran twice|stranded)/);
   });
@@ -63,18 +89,23 @@ describe('kcont invariants catch their mutants and hazards', () => {
     expect(verdict(await runNamed('kcont-kthread', { build: 'netbsd-2.0+kcont-knote' }))).toBe('done');
   });
 
-  case_('kcont-fifo', 'when the dequeue race loses a kc', async () => {
-    const r = await search('kcont-kthread', { build: 'netbsd-2.0+kcont-knote' }, 300, (x) => /reads as empty/.test(verdict(x)));
+  case_('kcont-fifo', 'when the dequeue race loses a kc (model-dependent)', async () => {
+    const r = await search(ipRace, { build: 'netbsd-2.0+kcont-knote' }, 300, (x) => /reads as empty/.test(verdict(x)));
     expect(verdict(r as RunResult)).toMatch(
-      /^kcont-fifo: kcq_process_ctxt reads as empty, but kc 1 was queued on it and never taken off: the queue lost it/,
+      /^kcont-fifo: kcq_softserial reads as empty, but kc 1 was queued on it and never taken off: the queue lost it/,
     );
   });
 
-  case_('kcont-class-order', 'on macppc, where the kthread runs softnet and softserial continuations in arrival order', async () => {
-    const r = await runNamed('kcont-ipl-order', { build: 'netbsd-2.0+kcont-knote', platform: macppc, schedule: 'kq1:kcont-ipl-order:0*3.1.0*5.1' });
-    expect(verdict(r)).toMatch(
-      /^kcont-class-order: kc 1 \(KC_IPL_DEFER_SOFTNET\) runs from a deferral drain while kc 2, which asked for the higher KC_IPL_DEFER_SOFTSERIAL/,
-    );
+  case_('kcont-class-order', 'as a finding on macppc, where the kthread runs softnet and softserial continuations in arrival order', async () => {
+    const r = await runNamed('kcont-ipl-order', { build: 'netbsd-2.0+kcont-knote', platform: macppc, schedule: 'kq2:kcont-ipl-order:0*3.1.0*5.1' });
+    // A latency, not a failure: the run goes on and ends done, with the finding noted.
+    expect(verdict(r)).toBe('done');
+    expect(r.findings.map((f) => `${f.invariant}: ${f.message}`)).toEqual([
+      expect.stringMatching(
+        /^kcont-class-order: kc 1 \(KC_IPL_DEFER_SOFTNET\) runs from a deferral drain while kc 2, which asked for the higher KC_IPL_DEFER_SOFTSERIAL/,
+      ),
+    ]);
+    expect(eventsOf(r, 'finding')).toHaveLength(1);
   });
 
   case_('kcont-not-after-free', 'when kn_kcont is freed after its first run (mutant KC_AUTOFREE)', async () => {

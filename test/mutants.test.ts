@@ -51,12 +51,12 @@ describe('every mutant', () => {
         expect(clean.complete || c.alone).toBe(true);
 
         const spec = { scenario, build: build_parse(c.build), platform: i386, invariants };
-        const found = await explore({ ...spec, strategy: 'exhaustive', runs: 200 });
+        const found = await explore({ ...spec, strategy: 'exhaustive', runs: 500 });
         const v = found.violations[0];
         expect(v?.invariant).toBe(c.caughtBy);
         if (!c.race) return;
         // A seeded race: the undisturbed run passes, and the racing pair is confirmed by replay.
-        expect(run_scenario({ ...spec, schedule: `kq1:${name}:` }).outcome.kind).toBe('done');
+        expect(run_scenario({ ...spec, schedule: `kq2:${name}:` }).outcome.kind).toBe('done');
         expect(v?.race?.passesWhenSwapped, v?.race?.summary).toBe(true);
       });
     }

@@ -41,7 +41,7 @@ describe('hostile scenario text on every writer', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kqsim-hostile-'));
   const api = JSON.stringify(join(import.meta.dirname, '..', 'sim', 'scenario.ts'));
   const FORGE =
-    '\\x1b[2J\\x1b]0;pwned\\x07\\noutcome: ok: every process exited, every expectation and invariant held (1 steps, 0 ticks)\\rschedule: kq1:x:';
+    '\\x1b[2J\\x1b]0;pwned\\x07\\noutcome: ok: every process exited, every expectation and invariant held (1 steps, 0 ticks)\\rschedule: kq2:x:';
   writeFileSync(
     join(dir, 'hostile.mts'),
     `import { defineScenario } from ${api};
@@ -85,6 +85,6 @@ export default defineScenario({ summary: 's', processes: [{ name: 'p', *main(u) 
     const outcomes = r.out.split('\n').filter((l) => /^(?:[AB] )?outcome: /.test(l));
     for (const o of outcomes) expect(o).toMatch(/VIOLATION of expectation/);
     const schedules = r.out.split('\n').filter((l) => l.startsWith('schedule'));
-    for (const s of schedules) expect(s).toMatch(/^schedule(?: [AB])?: kq1:hostile:/);
+    for (const s of schedules) expect(s).toMatch(/^schedule(?: [AB])?: kq2:hostile:/);
   });
 });

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { scenario_load } from '../sim/scenario.ts';
 import { jsonl_run } from '../sim/view/jsonl.ts';
 import { narrate_run } from '../sim/view/narrate.ts';
+import { DEFAULT_LIMITS } from '../src/machine/machine.ts';
 import { i386, macppc } from '../src/machine/platform.ts';
-import { FOUNDATION_SCENARIOS, run, verdict } from './helpers/run.ts';
+import { eventsOf, FOUNDATION_SCENARIOS, inline, run, verdict } from './helpers/run.ts';
 
 const scenarios = await Promise.all(FOUNDATION_SCENARIOS.map((n) => scenario_load(n)));
 
@@ -58,6 +59,28 @@ describe('determinism', () => {
     if (!sc) throw new Error('no scenario');
     const text = narrate_run(run(sc, { seed: 3 }), sc.description);
     const lines = text.trimEnd().split('\n');
-    expect(lines.at(-1)).toMatch(/^schedule: kq1:pipe-read:/);
+    expect(lines.at(-1)).toMatch(/^schedule: kq2:pipe-read:/);
+  });
+});
+
+describe('the busy-tick bound', () => {
+  const ticking = (r: ReturnType<typeof run>) => eventsOf(r, 'choice').some((c) => c.options.includes('clock tick (hardclock)'));
+
+  it("should take the scenario's bound unless the run gives its own", () => {
+    const sc = byName('pipe-read');
+    expect(run(sc).header.busy_ticks_max).toBe(1);
+    expect(ticking(run(sc))).toBe(true);
+    const still = run({ ...sc, busy_ticks_max: 0 });
+    expect(still.header.busy_ticks_max).toBe(0);
+    expect(ticking(still)).toBe(false);
+    const given = run({ ...sc, busy_ticks_max: 0 }, { limits: { ...DEFAULT_LIMITS, busy_ticks_max: 3 } });
+    expect(given.header.busy_ticks_max).toBe(3);
+    expect(ticking(given)).toBe(true);
+  });
+
+  it('should refuse a bound that is not a whole number of ticks', () => {
+    for (const busy_ticks_max of [-1, 0.5]) {
+      expect(() => inline('bad', { summary: 'x', busy_ticks_max, processes: [{ name: 'p', *main() {} }] })).toThrow(/busy_ticks_max/);
+    }
   });
 });

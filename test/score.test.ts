@@ -17,7 +17,7 @@ describe('median_runs', () => {
 
 describe('kqsim score', () => {
   it('should list every mutant with per-strategy detection, each caught by what it was written for', () => {
-    const r = kqsim('score', '--runs', '100', '--seeds', '1', '--json');
+    const r = kqsim('score', '--runs', '400', '--seeds', '1', '--json');
     // Only progress, every few seconds, goes to stderr.
     for (const line of r.err.split('\n').filter((l) => l !== '')) expect(line).toMatch(/^score: \d+ of \d+ searches done, \d+ runs$/);
     expect(r.code).toBe(0);

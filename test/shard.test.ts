@@ -135,8 +135,9 @@ function chunks_of(runs: readonly (readonly number[])[], fails: boolean): ChunkR
       cut: false,
       partial: false,
       failure: failing
-        ? { invariant: 'x', message: 'x', step: 1, offset: fps.length, schedule: 'kq1:x:', shrunkSchedule: 'kq1:x:', race: null, raceWhy: 'x' }
+        ? { invariant: 'x', message: 'x', step: 1, offset: fps.length, schedule: 'kq2:x:', shrunkSchedule: 'kq2:x:', race: null, raceWhy: 'x' }
         : null,
+      findings: [],
       collected: {},
     };
   });

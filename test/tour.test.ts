@@ -41,10 +41,10 @@ describe('kqsim demo, piped', () => {
   it('should explain each notation once, just before the first line that uses it', () => {
     const uses: [string, RegExp][] = [
       ['knote status', /^ +\d+ t\d+ +.* knote \d+ .* \[0\]/],
-      ['@high', /^ +\d+ t\d+ +\S+ @high /],
+      ['@clock', /^ +\d+ t\d+ +\S+ @clock /],
       ['interrupt context', /^ +\d+ t\d+ +intr /],
       ['returned event', /returns 1: \{ident 0, EVFILT_READ, EV_ADD/],
-      ['tick', /^ +\d+ t1 /],
+      ['tick', /^ +\d+ t2 /],
       ['dropped', /dropped: no socket is bound to port 7$/],
     ];
     expect(uses.map(([n]) => n)).toEqual(NOTATIONS.map((n) => n.name));

@@ -25,5 +25,11 @@ export interface InvariantWatch {
 export interface Invariant {
   readonly name: string;
   readonly description: string;
+  /**
+   * A finding watches a property the code never promised (a latency, an order between
+   * classes): when it fails the run goes on, ends `done` and lists the finding (exit 0 with
+   * a `findings:` line). Any other invariant that fails stops the run as a violation.
+   */
+  readonly finding?: boolean;
   watch(k: Kernel): InvariantWatch;
 }

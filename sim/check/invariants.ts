@@ -13,6 +13,7 @@
  *   synch.ts     sleep, wakeup and the timeouts that end sleeps
  *   linux_kevent.ts   Linux kevent (take24), on build linux-kevent
  *   dillon.ts    Dillon's 2000 API, on build dillon-2000
+ *   lock.ts      simple_lock and spl discipline
  */
 
 import { DILLON_INVARIANTS } from './dillon.ts';
@@ -21,6 +22,7 @@ import { KCONT_INVARIANTS } from './kcont.ts';
 import { KQUEUE_INVARIANTS } from './kqueue.ts';
 import { KTICKLE_INVARIANTS } from './ktickle.ts';
 import { LINUX_KEVENT_INVARIANTS } from './linux_kevent.ts';
+import { LOCK_INVARIANTS } from './lock.ts';
 import { SOCKET_INVARIANTS } from './socket.ts';
 import { SYNCH_INVARIANTS } from './synch.ts';
 
@@ -32,6 +34,7 @@ export const INVARIANTS: readonly Invariant[] = [
   ...SYNCH_INVARIANTS,
   ...KCONT_INVARIANTS,
   ...KTICKLE_INVARIANTS,
+  ...LOCK_INVARIANTS,
   ...LINUX_KEVENT_INVARIANTS,
   ...DILLON_INVARIANTS,
 ];

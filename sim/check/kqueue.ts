@@ -5,6 +5,7 @@
  *
  *   knote-queued-once  kq-count-matches-queue  disabled-never-returned
  *   oneshot-returned-once  kevent-returns-knote-once  no-lost-wakeup
+ *   timeout-over-queued-event   (a finding: latency)
  */
 import type { Knote } from '../../src/kern/kern_event.ts';
 import type { Invariant } from './invariant.ts';
@@ -131,6 +132,24 @@ const noLostWakeup: Invariant = {
   }),
 };
 
+/*
+ * A finding, not a failure: kevent(2) with a timeout may return 0 although an event is
+ * queued on its kqueue, when the deadline passes as the event arrives (kern_event.c 1.19:
+ * the retry after a wakeup tests hzto() before the queue; a timed-out sleep returns without
+ * looking). The event is not lost, only left for the next call: a latency.
+ */
+const timeoutOverQueuedEvent: Invariant = {
+  name: 'timeout-over-queued-event',
+  description: 'finding (latency): kevent times out (returns 0) while an event is queued on its kqueue',
+  finding: true,
+  watch: () => ({
+    onEvent(ev) {
+      if (ev.kind !== 'knote' || ev.op !== 'timed-out') return null;
+      return `${ev.ctx}'s kevent on kq ${ev.kq} returns 0 at its deadline although knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) is queued: ${ev.why}`;
+    },
+  }),
+};
+
 export const KQUEUE_INVARIANTS: readonly Invariant[] = [
   knoteQueuedOnce,
   kqCountMatchesQueue,
@@ -138,4 +157,5 @@ export const KQUEUE_INVARIANTS: readonly Invariant[] = [
   oneshotReturnedOnce,
   keventReturnsKnoteOnce,
   noLostWakeup,
+  timeoutOverQueuedEvent,
 ];

@@ -46,7 +46,7 @@ const noSleepOnReadySocket: Invariant = {
       if (!k.m.isIdle()) return null;
       for (const l of k.sleepq) {
         const sb = l.l_wchan;
-        if (sb instanceof Sockbuf && l.l_wmesg === 'netcon' && sb.sb_cc > 0) {
+        if (sb instanceof Sockbuf && l.l_wmesg === 'netio' && sb.sb_cc > 0) {
           return `${l.thread.name} sleeps in read on ${sb.chanName} although it holds ${sb.sb_cc} byte(s), and the cpu is idle`;
         }
       }

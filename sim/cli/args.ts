@@ -11,10 +11,13 @@
  *   command_help(cmd, help)     examples and exit codes at the end of the command's --help
  *   EXIT                        the wording of the exit codes every command shares
  *   isolation_options(cmd)      --watchdog-s and --max-memory-mb; isolation_arg reads them
+ *   limits_arg(text)            --max-ticks-per-run N as machine limits (undefined: the scenario's)
+ *   limits_flag(limits)         the same flag again, for a printed replay command
  *   emit(text, out)             to --out or stdout, never losing output
  */
 import { writeFileSync } from 'node:fs';
 import type { CommandUnknownOpts as Command, Option, OptionValues, Command as TypedCommand } from '@commander-js/extra-typings';
+import { DEFAULT_LIMITS, type MachineLimits } from '../../src/machine/machine.ts';
 import { PLATFORMS, type Platform, platform_get } from '../../src/machine/platform.ts';
 
 /** Bad input: reported as one line, exit 2. */
@@ -47,6 +50,18 @@ export function count_arg(flag: string, text: string | undefined, min: number, m
     throw new UsageError(`${flag} '${text}' is not a whole number from ${min} to ${max}`);
   }
   return Number(text);
+}
+
+export const MAX_TICKS_FLAG = '--max-ticks-per-run <n>';
+export const MAX_TICKS_HELP = "clock ticks that may land while the cpu is busy, per run (default: the scenario's, else 1)";
+
+export function limits_arg(text: string | undefined): MachineLimits | undefined {
+  const n = count_arg('--max-ticks-per-run', text, 0);
+  return n === undefined ? undefined : { ...DEFAULT_LIMITS, busy_ticks_max: n };
+}
+
+export function limits_flag(limits: MachineLimits | undefined): string {
+  return limits ? ` --max-ticks-per-run ${limits.busy_ticks_max}` : '';
 }
 
 /* ---------------------------------------------------------------- options that do not go together */

@@ -16,7 +16,7 @@ import { scenario_load } from '../scenario.ts';
 import { html_diff } from '../view/html.ts';
 import { narrate_event } from '../view/narrate.ts';
 import { safe_json } from '../view/safe_text.ts';
-import { command_help, EXIT, emit, platform_arg, refuse_together, seed_arg } from './args.ts';
+import { command_help, EXIT, emit, limits_arg, MAX_TICKS_FLAG, MAX_TICKS_HELP, platform_arg, refuse_together, seed_arg } from './args.ts';
 
 interface DiffFlags {
   build: string;
@@ -27,6 +27,7 @@ interface DiffFlags {
   format: string;
   out?: string;
   json?: boolean;
+  maxTicksPerRun?: string;
 }
 
 async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
@@ -34,6 +35,7 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
   const b = build_parse(o.vs);
   const platform = platform_arg(o.platform);
   const seed = seed_arg(o.seed);
+  const limits = limits_arg(o.maxTicksPerRun);
   const scenario = await scenario_load(ref);
   const d = diff_builds({
     scenario,
@@ -42,6 +44,7 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
     platform,
     ...(seed !== undefined ? { seed } : {}),
     ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
+    ...(limits ? { limits } : {}),
     snapshots: o.format === 'html',
   });
   if (o.json) {
@@ -88,6 +91,7 @@ export function register_diff(prog: Command): void {
     .option('--schedule <schedule>', "replay A's decisions from a schedule string")
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'html']).default('text'))
     .option('--out <file>', 'write the output to a file instead of stdout')
+    .option(MAX_TICKS_FLAG, MAX_TICKS_HELP)
     .option('--json', 'print one JSON summary object')
     .action(async (ref, o) => {
       process.exitCode = await cmd_diff(ref, o as DiffFlags);
@@ -100,7 +104,7 @@ export function register_diff(prog: Command): void {
     examples: [
       ['kqsim diff oneshot-clear-disable --build netbsd-2.0 --vs netbsd-2.0+mutant-oneshot-requeue', 'where a patch changes what happens'],
       [
-        'kqsim diff nic-softnet --build netbsd-2.0+mutant-lost-wakeup --vs netbsd-2.0 --schedule kq1:nic-softnet:0*10.1',
+        'kqsim diff nic-softnet --build netbsd-2.0+mutant-lost-wakeup --vs netbsd-2.0 --schedule kq2:nic-softnet:0*10.1',
         "a decision of A's that B cannot take, named",
       ],
       ['kqsim diff nic-softnet --build netbsd-2.0 --vs netbsd-2.0+kcont-knote --seed 3 --format html --out diff.html', 'both on one timeline scale'],

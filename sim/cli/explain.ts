@@ -74,10 +74,10 @@ export function register_explain(prog: Command): void {
   command_help(cmd, {
     examples: [
       [
-        'kqsim explain nic-softnet --build netbsd-2.0+mutant-lost-wakeup --schedule kq1:nic-softnet:0*10.1',
+        'kqsim explain nic-softnet --build netbsd-2.0+mutant-lost-wakeup --schedule kq2:nic-softnet:0*10.1',
         'the lost wakeup: which two steps raced, on what',
       ],
-      ['kqsim explain two-sources --build netbsd-2.0+mutant-enqueue-nospl --schedule kq1:two-sources:0*12.1 --json', 'the same as one JSON object'],
+      ['kqsim explain two-sources --build netbsd-2.0+mutant-enqueue-nospl --schedule kq2:two-sources:0*12.1 --json', 'the same as one JSON object'],
     ],
     exits: { 0: 'the run passes: nothing to explain', 1: `the run fails (explained): ${EXIT.found}`, 2: EXIT.input },
   });

@@ -24,7 +24,7 @@ import { slice_label, slice_parse, WHOLE } from '../explore/slice.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
 import { shard_json, summary_json } from '../explore/summary.ts';
 import { explore_workers } from '../explore/workers.ts';
-import { run_scenario } from '../run/runner.ts';
+import { run_limits, run_scenario } from '../run/runner.ts';
 import { type Scenario, scenario_build, scenario_load } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { narrate_run } from '../view/narrate.ts';
@@ -36,6 +36,10 @@ import {
   emit,
   isolation_arg,
   isolation_options,
+  limits_arg,
+  limits_flag,
+  MAX_TICKS_FLAG,
+  MAX_TICKS_HELP,
   platform_arg,
   refuse_together,
   seed_arg,
@@ -60,6 +64,7 @@ interface ExploreFlags {
   shard?: string;
   watchdogS?: string;
   maxMemoryMb?: string;
+  maxTicksPerRun?: string;
 }
 
 /** Coverage in a few lines: how many pairs were exercised, and the points never interrupted. */
@@ -102,12 +107,13 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   const depth = count_arg('--depth', o.depth, 0);
   const maxPreemptions = count_arg('--max-preemptions', o.maxPreemptions, 0);
   const pctDepth = count_arg('--pct-depth', o.pctDepth, 1);
+  const limits = limits_arg(o.maxTicksPerRun);
   const untilSaturated = o.untilSaturated === true ? DEFAULT_SATURATION_WINDOW : count_arg('--until-saturated', o.untilSaturated || undefined, 1);
   if (untilSaturated !== undefined && strategy === 'exhaustive')
     throw new UsageError('--until-saturated is for random and pct: an exhaustive search ends by itself');
   const workers = count_arg('--workers', o.workers, 1) ?? availableParallelism();
   const shard = o.shard !== undefined ? slice_parse(o.shard) : WHOLE;
-  const limits = isolation_arg(o);
+  const isolation = isolation_arg(o);
   const scenario = await scenario_load(ref);
   const build = scenario_build(scenario, o.build);
 
@@ -118,6 +124,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
     strategy,
     seed,
     ...(strategy === 'exhaustive' && !o.reduce ? { reduce: false } : {}),
+    ...(limits ? { limits } : {}),
     ...(runs !== undefined ? { runs } : {}),
     ...(depth !== undefined ? { depth } : {}),
     ...(maxPreemptions !== undefined ? { maxPreemptions } : {}),
@@ -127,19 +134,24 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   const progress = progress_reporter(process.stderr);
   let done: Awaited<ReturnType<typeof explore_workers>>;
   try {
-    done = await explore_workers(spec, shard, { ...limits, workers, onProgress: (p) => progress.update(p) });
+    done = await explore_workers(spec, shard, { ...isolation, workers, onProgress: (p) => progress.update(p) });
   } finally {
     progress.finish();
   }
   const r = done.report;
-  if (o.html !== undefined) write_html(o.html, r, scenario, { scenario, build, platform });
+  if (o.html !== undefined) write_html(o.html, r, scenario, { scenario, build, platform, ...(limits ? { limits } : {}) });
 
   if (o.json && o.shard !== undefined) {
     process.stdout.write(shard_json(r, explore_header(spec), shard, done.slice));
   } else if (o.json) {
     process.stdout.write(summary_json(r));
   } else {
-    const bounds = [depth !== undefined ? `depth ${depth}` : '', maxPreemptions !== undefined ? `at most ${maxPreemptions} preemption(s)` : '']
+    const ticks = run_limits({ scenario, ...(limits ? { limits } : {}) }).busy_ticks_max;
+    const bounds = [
+      depth !== undefined ? `depth ${depth}` : '',
+      maxPreemptions !== undefined ? `at most ${maxPreemptions} preemption(s)` : '',
+      `at most ${ticks} clock tick(s) while busy`,
+    ]
       .filter((x) => x)
       .join(', ');
     const lines = [
@@ -152,7 +164,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
         `counterexample found by execution ${v.execution}: ${v.invariant} at step ${v.step}: ${v.message}`,
         `  schedule:        ${v.schedule}`,
         `  shrunk schedule: ${v.shrunkSchedule} (${shrunkChoices.filter((c) => c !== 0).length} non-default choice(s), ${v.shrunk.steps} steps)`,
-        `  replay it:       npx kqsim replay ${ref} --build ${r.build} --platform ${r.platform} --schedule ${v.shrunkSchedule}`,
+        `  replay it:       npx kqsim replay ${ref} --build ${r.build} --platform ${r.platform}${limits_flag(limits)} --schedule ${v.shrunkSchedule}`,
         ...(v.race ? race_lines(v.race) : [`no racing pair: ${v.raceWhy}`]),
         ...coverage_lines(r),
         '',
@@ -170,6 +182,12 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
     else if (strategy === 'exhaustive')
       lines.push(`${r.executions} interleavings checked (${covered(r)}), not all: the search was bounded; every expectation and invariant held`);
     else lines.push(`${r.executions} executions checked (${covered(r)}): every expectation and invariant held`);
+    for (const f of r.findings) {
+      lines.push(
+        `findings: ${f.invariant} (first in execution ${f.execution}): ${f.message}`,
+        `  replay it:       npx kqsim replay ${ref} --build ${r.build} --platform ${r.platform}${limits_flag(limits)} --schedule ${f.shrunkSchedule}`,
+      );
+    }
     lines.push(...coverage_lines(r));
     if (r.confidence) lines.push(`what it proves: ${r.confidence.statement}`);
     process.stdout.write(safe_lines(lines));
@@ -196,6 +214,7 @@ export function register_explore(prog: Command): void {
     .option('--max-preemptions <k>', 'exhaustive: at most k non-default choices (preemptions, interrupts) per execution')
     .option('--pct-depth <d>', 'pct: the bug depth targeted (d-1 priority change points, default 3)')
     .option('--no-reduce', 'exhaustive: turn partial-order reduction off')
+    .option(MAX_TICKS_FLAG, MAX_TICKS_HELP)
     .option(
       '--until-saturated [n]',
       `random, pct: stop after n executions in a row without a new distinct trace (default ${DEFAULT_SATURATION_WINDOW})`,

@@ -27,7 +27,8 @@ export function scenario_template(name: string, api: string): string {
  *
  * A scenario is the default export of defineScenario(). Each process is a generator over a
  * small libc: every call is \`yield*\`-ed (that is where the kernel may be interrupted) and
- * returns { ret, errno, error, events, fds, data } with NetBSD's errno values.
+ * returns { ret, errno, error, events, fds, data, ... } with NetBSD's errno values; the
+ * README's "The libc" lists every call with its arguments.
  */
 import { defineScenario, EV_ADD, EV_SET, EVFILT_READ } from '${api}';
 

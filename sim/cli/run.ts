@@ -14,7 +14,20 @@ import { jsonl_run } from '../view/jsonl.ts';
 import { narrate_run } from '../view/narrate.ts';
 import { perfetto_run } from '../view/perfetto.ts';
 import { safe_json } from '../view/safe_text.ts';
-import { type Conflict, command_help, EXIT, emit, isolation_arg, isolation_options, platform_arg, refuse_together, seed_arg } from './args.ts';
+import {
+  type Conflict,
+  command_help,
+  EXIT,
+  emit,
+  isolation_arg,
+  isolation_options,
+  limits_arg,
+  MAX_TICKS_FLAG,
+  MAX_TICKS_HELP,
+  platform_arg,
+  refuse_together,
+  seed_arg,
+} from './args.ts';
 import { teach_run } from './teach.ts';
 
 function exit_code(r: RunResult): number {
@@ -33,14 +46,16 @@ interface RunFlags {
   teach?: boolean;
   watchdogS?: string;
   maxMemoryMb?: string;
+  maxTicksPerRun?: string;
 }
 
 async function cmd_run(ref: string, o: RunFlags): Promise<number> {
   const platform = platform_arg(o.platform);
   const seed = seed_arg(o.seed);
+  const limits = limits_arg(o.maxTicksPerRun);
   const scenario = await scenario_load(ref);
   const build = scenario_build(scenario, o.build);
-  const limits = isolation_arg(o);
+  const isolation = isolation_arg(o);
   const { result: r, stoppedAt } = await run_isolated(
     {
       scenario: scenario.file,
@@ -48,10 +63,11 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
       platform: platform.name,
       ...(seed !== undefined ? { seed } : {}),
       ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
+      ...(limits ? { limits } : {}),
       // The HTML state pane and the Perfetto kq_count counters read `state` snapshots.
       ...(o.format === 'html' || o.format === 'perfetto' ? { snapshots: true } : {}),
     },
-    { ...limits, scenario: scenario.name },
+    { ...isolation, scenario: scenario.name },
   );
   if (!r) {
     process.stderr.write(`kqsim: interrupted at ${stoppedAt}: nothing to show of a run that did not end\n`);
@@ -60,7 +76,7 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
   if (o.teach) {
     await teach_run(r, scenario.description, process.stdin, process.stdout);
   } else if (o.json) {
-    const summary = { ...r.header, outcome: r.outcome, steps: r.steps, ticks: r.ticks, schedule: r.schedule };
+    const summary = { ...r.header, outcome: r.outcome, findings: r.findings, steps: r.steps, ticks: r.ticks, schedule: r.schedule };
     emit(`${safe_json(summary)}\n`, o.out);
   } else if (o.format === 'jsonl') {
     emit(jsonl_run(r), o.out);
@@ -100,6 +116,7 @@ export function register_run(prog: Command): void {
       .option('--platform <platform>', 'platform (port)', 'i386')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl', 'perfetto', 'html']).default('text'))
       .option('--out <file>', 'write the output to a file instead of stdout')
+      .option(MAX_TICKS_FLAG, MAX_TICKS_HELP)
       .option('--verbose', 'also narrate spl changes and every scheduling decision')
       .option('--json', 'print one JSON summary object instead of the trace');
 
@@ -138,8 +155,8 @@ export function register_run(prog: Command): void {
   refuse_together(replay, OUTPUT_CONFLICTS);
   command_help(replay, {
     examples: [
-      ['kqsim replay pipe-read --schedule kq1:pipe-read:0*3.1.0.1', 'the run that schedule recorded, byte for byte'],
-      ['kqsim replay nic-softnet --build netbsd-2.0+mutant-lost-wakeup --schedule kq1:nic-softnet:0*10.1', 'a counterexample from explore: exit 1'],
+      ['kqsim replay pipe-read --schedule kq2:pipe-read:0*3.1.0.1', 'the run that schedule recorded, byte for byte'],
+      ['kqsim replay nic-softnet --build netbsd-2.0+mutant-lost-wakeup --schedule kq2:nic-softnet:0*10.1', 'a counterexample from explore: exit 1'],
     ],
     exits: RUN_EXITS,
   });

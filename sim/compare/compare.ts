@@ -17,7 +17,7 @@ import type { TraceEvent, TraceEventOf } from '../../src/trace.ts';
 import type { RunResult } from '../run/runner.ts';
 
 /** sizeof(struct kevent) per platform: i386 aligns the int64 data on 4 bytes, powerpc on 8. */
-export const KEVENT_SIZE: Readonly<Record<string, number>> = { i386: 28, macppc: 32 };
+export const KEVENT_SIZE: Readonly<Record<string, number>> = { i386: 28, macppc: 32, 'macppc-softintr': 32 };
 
 export interface WakeupMeasure {
   readonly mechanism: string;

@@ -16,6 +16,7 @@
  *   diff_event_key(ev)         what alignment compares an event by
  */
 import type { Build } from '../../src/builds.ts';
+import type { MachineLimits } from '../../src/machine/machine.ts';
 import type { Platform } from '../../src/machine/platform.ts';
 import type { TraceEvent } from '../../src/trace.ts';
 import { type DecisionAccount, MeaningChooser } from '../run/meaning_chooser.ts';
@@ -34,6 +35,8 @@ export interface DiffSpec {
   readonly schedule?: string;
   /** Record state snapshots too (for the HTML view). */
   readonly snapshots?: boolean;
+  /** Both sides' machine bounds (`--max-ticks-per-run`); by default the scenario's. */
+  readonly limits?: MachineLimits;
 }
 
 export interface DiffReport {
@@ -62,7 +65,12 @@ export function diff_event_key(ev: TraceEvent): string {
 }
 
 export function diff_builds(spec: DiffSpec): DiffReport {
-  const common = { scenario: spec.scenario, platform: spec.platform, ...(spec.snapshots ? { snapshots: true } : {}) };
+  const common = {
+    scenario: spec.scenario,
+    platform: spec.platform,
+    ...(spec.snapshots ? { snapshots: true } : {}),
+    ...(spec.limits ? { limits: spec.limits } : {}),
+  };
   const a = run_scenario({
     ...common,
     build: spec.a,

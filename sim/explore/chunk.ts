@@ -16,6 +16,7 @@
  *   ChunkResult            counts, fingerprints, collected data, failure of one chunk
  *   ChunkFailure           its first failing execution (offset within the chunk), shrunk,
  *                          with its racing pair
+ *   ChunkFinding           a finding first made, in its slice, by an execution of the chunk
  *   TraceTally             distinct traces and the last new one, along chunks in order
  *   ChunkWatch             chunks as they arrive, in any order: the last one still needed
  *   chunks_merge(chunks, window)   -> Totals: the figures of the chunks an unsplit search
@@ -39,6 +40,16 @@ export interface ChunkFailure {
   readonly raceWhy: string | null;
 }
 
+export interface ChunkFinding {
+  /** The finding invariant's name. */
+  readonly invariant: string;
+  readonly message: string;
+  /** The execution that made it, among the chunk's counted executions, from 1. */
+  readonly offset: number;
+  /** The fewest disturbances that still make it. */
+  readonly shrunkSchedule: string;
+}
+
 export interface ChunkResult {
   readonly chunk: number;
   /** Counted executions (run to their end). */
@@ -54,12 +65,23 @@ export interface ChunkResult {
   /** Stopped (Ctrl-C) before its last execution. */
   readonly partial: boolean;
   readonly failure: ChunkFailure | null;
+  /**
+   * The findings its executions made that no earlier chunk of the same slice had made, in
+   * the order they were made (an earlier chunk of another slice may have: the merge keeps
+   * the earliest).
+   */
+  readonly findings: readonly ChunkFinding[];
   /** Each collector's data, by its name (collectors.ts). */
   readonly collected: Readonly<Record<string, unknown>>;
 }
 
 export interface MergedFailure extends ChunkFailure {
   /** The failing execution's number in the unsplit search, from 1. */
+  readonly execution: number;
+}
+
+export interface MergedFinding extends Omit<ChunkFinding, 'offset'> {
+  /** The execution that first made it, in the unsplit search, from 1. */
   readonly execution: number;
 }
 
@@ -74,6 +96,8 @@ export interface Totals {
   /** Some bound cut part of the merged chunks. */
   readonly cut: boolean;
   readonly failure: MergedFailure | null;
+  /** The first of each finding, in the order the unsplit search made them. */
+  readonly findings: readonly MergedFinding[];
   /** How many chunks went in (all up to the failure or the saturation, if any). */
   readonly chunks: number;
   /** Every chunk number below `chunks` was there. */
@@ -149,6 +173,7 @@ export function chunks_merge(chunks: readonly ChunkResult[], window: number | un
   let pruned = 0;
   let cut = false;
   let failure: MergedFailure | null = null;
+  const findings: MergedFinding[] = [];
   let saturated = false;
   let n = 0;
   let contiguous = true;
@@ -157,6 +182,9 @@ export function chunks_merge(chunks: readonly ChunkResult[], window: number | un
     n++;
     for (const col of COLLECTORS) data[col.name] = col.merge(data[col.name], c.collected[col.name] ?? col.empty());
     if (c.failure) failure = { ...c.failure, execution: tally.executions + c.failure.offset };
+    for (const { offset, ...f } of c.findings) {
+      if (!findings.some((g) => g.invariant === f.invariant)) findings.push({ ...f, execution: tally.executions + offset });
+    }
     tally.add(c);
     pruned += c.pruned;
     cut ||= c.cut;
@@ -177,6 +205,7 @@ export function chunks_merge(chunks: readonly ChunkResult[], window: number | un
     saturated,
     cut,
     failure,
+    findings,
     chunks: n,
     contiguous,
     // Every collector of COLLECTORS has filled its field.

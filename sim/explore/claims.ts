@@ -12,7 +12,6 @@
  * choices and the kind, context and cpl of every event), so runs that differ only in an
  * event's text count once; saturation is said of those.
  */
-import { DEFAULT_LIMITS } from '../../src/machine/machine.ts';
 import type { Scenario } from '../scenario.ts';
 import { exhaustive_statement, type PctConfidence, pct_confidence, random_statement, saturated } from './confidence.ts';
 import { agents_count, type CoverageView } from './coverage.ts';
@@ -69,7 +68,7 @@ export function search_claim(h: ExploreHeader, f: ClaimFacts): SearchClaim {
       maxPreemptions: option(h, 'maxPreemptions'),
       depth: option(h, 'depth'),
       arrivals: h.arrivals,
-      busyTicks: DEFAULT_LIMITS.busy_ticks_max,
+      busyTicks: h.busyTicksMax,
       interrupted: f.interrupted,
     });
     return { statement, pct: null, saturation: null };

@@ -18,19 +18,22 @@
  * pair travels with its chunk to shards and `kqsim merge`), and then it is replayed from
  * its schedule to get the trace users see. A run whose outcome is not `done`
  * is a counterexample: an invariant violation, a failed expectation, a panic, or a
- * deadlock. The merged figures say when the last new distinct trace came and what a clean
- * search proves (claims.ts). The explorer reads no clock; progress reporting (with rates)
- * is the caller's business.
+ * deadlock. A finding (an invariant marked `finding` that failed: the run went on) is
+ * reported by the first execution that made it, shrunk to what still makes it: each slice
+ * shrinks the first it meets of each, and the merge keeps the earliest. The merged figures
+ * say when the last new distinct trace came and what a clean search proves (claims.ts).
+ * The explorer reads no clock; progress reporting (with rates) is the caller's business.
  */
 import type { Build } from '../../src/builds.ts';
 import type { Kernel } from '../../src/kern/kernel.ts';
 import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
+import type { MachineLimits } from '../../src/machine/machine.ts';
 import type { Platform } from '../../src/machine/platform.ts';
 import type { Invariant } from '../check/invariants.ts';
-import { type RunResult, run_scenario } from '../run/runner.ts';
+import { type Finding, type RunResult, run_limits, run_scenario } from '../run/runner.ts';
 import type { Scenario } from '../scenario.ts';
 import { outcome_message } from '../view/narrate.ts';
-import { type ChunkFailure, type ChunkResult, ChunkWatch } from './chunk.ts';
+import { type ChunkFailure, type ChunkFinding, type ChunkResult, ChunkWatch } from './chunk.ts';
 import { arrivals_of } from './claims.ts';
 import { COLLECTORS } from './collectors.ts';
 import { exhaustive_plan } from './exhaustive.ts';
@@ -50,6 +53,8 @@ export interface ExploreSpec {
   readonly scenario: Scenario;
   readonly build: Build;
   readonly platform: Platform;
+  /** The machine's bounds for every execution (`--max-ticks-per-run`); by default the scenario's. */
+  readonly limits?: MachineLimits;
   readonly strategy: StrategyName;
   /** random, pct: how many executions; exhaustive: a cap per slice (the search is incomplete if hit). */
   readonly runs?: number;
@@ -123,6 +128,7 @@ function base_of(spec: ExploreSpec): BaseSpec {
     scenario: spec.scenario,
     build: spec.build,
     platform: spec.platform,
+    ...(spec.limits ? { limits: spec.limits } : {}),
     ...(spec.invariants ? { invariants: spec.invariants } : {}),
   };
 }
@@ -169,6 +175,7 @@ class ChunkAcc {
   pruned = 0;
   cut = false;
   failure: ChunkFailure | null = null;
+  readonly findings: ChunkFinding[] = [];
   readonly traces = new Set<number>();
   readonly firstSeen: number[] = [];
   readonly data: Record<string, unknown> = {};
@@ -187,6 +194,7 @@ class ChunkAcc {
       cut: this.cut,
       partial,
       failure: this.failure,
+      findings: [...this.findings],
       collected: { ...this.data },
     };
   }
@@ -212,6 +220,13 @@ function failure_record(spec: ExploreSpec, quiet: BaseSpec, loud: BaseSpec, r: R
   };
 }
 
+/** A finding of the run at `offset`, shrunk to the fewest disturbances that still make it. */
+function finding_record(spec: ExploreSpec, quiet: BaseSpec, r: RunResult, f: Finding, offset: number): ChunkFinding {
+  const keeps = (x: RunResult) => x.findings.some((g) => g.invariant === f.invariant);
+  const shrunk = spec.shrink === false ? r : shrink(quiet, r, { keeps }).result;
+  return { invariant: f.invariant, message: f.message, offset, shrunkSchedule: shrunk.schedule };
+}
+
 export async function explore_slice(spec: ExploreSpec, slice: Slice, control: SliceControl): Promise<SliceReport> {
   const plan = make_plan(spec, slice);
   const cap = spec.strategy === 'exhaustive' ? (spec.runs ?? EXHAUSTIVE_RUNS_MAX) : Number.POSITIVE_INFINITY;
@@ -219,6 +234,8 @@ export async function explore_slice(spec: ExploreSpec, slice: Slice, control: Sl
   const loud: BaseSpec = { ...base_of(spec), ...(control.boot ? { boot: control.boot } : {}) };
   const quiet: BaseSpec = { ...loud, record: false };
   const chunks: ChunkResult[] = [];
+  // The findings this slice has reported: a later chunk of the same slice cannot be the first to make them.
+  const found = new Set<string>();
   let acc: ChunkAcc | null = null;
   let chunk = -1;
   let executions = 0;
@@ -282,6 +299,11 @@ export async function explore_slice(spec: ExploreSpec, slice: Slice, control: Sl
       for (const c of COLLECTORS) into.data[c.name] = c.add(into.data[c.name], r);
       if (kept) executions++;
       else pruned++;
+      for (const f of kept ? r.findings : []) {
+        if (found.has(f.invariant)) continue;
+        found.add(f.invariant);
+        into.findings.push(finding_record(spec, quiet, r, f, into.executions));
+      }
     }
     control.progress?.({ executions, pruned, planned: undefined, fraction: plan.fraction() });
     if (kept && r.outcome.kind !== 'done') {
@@ -316,6 +338,7 @@ export function explore_header(spec: ExploreSpec): ExploreHeader {
       invariants: spec.invariants ? spec.invariants.map((i) => i.name).join(',') : null,
     },
     arrivals: arrivals_of(spec.scenario),
+    busyTicksMax: run_limits(spec).busy_ticks_max,
   };
 }
 

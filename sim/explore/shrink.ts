@@ -1,14 +1,17 @@
 /*
  * Shrinking a counterexample: from a failing execution's choices, find one that fails the
- * same way (same invariant, or panic, or deadlock) and is smallest in this order: fewest
+ * same way (same invariant, or panic, or deadlock; or, for a finding, that still makes it:
+ * `keeps`) and is smallest in this order: fewest
  * interrupts (a device or the clock taken other than by default), then fewest preemptions
  * (any other non-default choice: a switch, another thread run first), then fewest steps,
  * then the shorter and lexicographically smaller choice list (so that a minimum is one
  * schedule, whoever found the failure).
  *
  *   1. Greedy passes in the manner of delta debugging and fast-check's shrinkers, repeated
- *      until none helps: set one non-default choice back to the default; lower a choice to
- *      a smaller option index; move a non-default choice one point earlier. At the fixed
+ *      until none helps: set one non-default choice back to the default, or drop it with
+ *      its slot (for when taking it added choice points after it, as a clock tick's
+ *      hardclock does); lower a choice to a smaller option index; move a non-default
+ *      choice one point earlier. At the fixed
  *      point the schedule is 1-minimal: setting any one non-default choice back to the
  *      default no longer fails the same way.
  *   2. A bounded search for the minimum: every schedule with at most as many non-default
@@ -20,7 +23,7 @@
  * Each candidate is run with a lenient replay; an accepted candidate is replaced by the
  * exact choices its run recorded, so the result is a schedule `kqsim replay` reproduces.
  *
- *   shrink(spec, failing, { budget })   -> { result, runs }
+ *   shrink(spec, failing, { budget, keeps })   -> { result, runs }
  *   schedule_cost(spec, choices)        the cost of a schedule in the order above
  */
 import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
@@ -32,6 +35,8 @@ import { WHOLE } from './slice.ts';
 export interface ShrinkOptions {
   /** At most this many candidate runs in the greedy passes. */
   readonly budget?: number;
+  /** What a smaller run must still show (default: the same failure as the failing run). */
+  readonly keeps?: (r: RunResult) => boolean;
 }
 
 export interface Shrunk {
@@ -111,6 +116,7 @@ function* candidates(c: readonly number[]): Generator<number[]> {
   for (let i = c.length - 1; i >= 0; i--) {
     if (c[i] === 0) continue;
     yield c.map((v, j) => (j === i ? 0 : v));
+    yield [...c.slice(0, i), ...c.slice(i + 1)];
   }
   for (let i = c.length - 1; i >= 0; i--) {
     const v = c[i] as number;
@@ -122,7 +128,9 @@ function* candidates(c: readonly number[]): Generator<number[]> {
   }
 }
 
-function greedy(spec: BaseSpec, start: Tried, kind: string, budget: number): { best: Tried; runs: number } {
+type Keeps = (r: RunResult) => boolean;
+
+function greedy(spec: BaseSpec, start: Tried, keeps: Keeps, budget: number): { best: Tried; runs: number } {
   let best = start;
   let runs = 0;
   let improved = true;
@@ -132,7 +140,7 @@ function greedy(spec: BaseSpec, start: Tried, kind: string, budget: number): { b
       if (runs >= budget) break;
       runs++;
       const t = attempt(spec, cand);
-      if (t && failure_of(t.r.outcome) === kind && cost_less(t.cost, best.cost)) {
+      if (t && keeps(t.r) && cost_less(t.cost, best.cost)) {
         best = t;
         improved = true;
         break;
@@ -143,7 +151,7 @@ function greedy(spec: BaseSpec, start: Tried, kind: string, budget: number): { b
 }
 
 /** The smallest failing run among those with at most `bound` non-default choices, if the search finishes. */
-function search_min(spec: BaseSpec, kind: string, bound: number): { best: Tried | undefined; runs: number } {
+function search_min(spec: BaseSpec, keeps: Keeps, bound: number): { best: Tried | undefined; runs: number } {
   const plan = exhaustive_plan({ reduce: false, maxPreemptions: bound }, WHOLE);
   let best: Tried | undefined;
   let runs = 0;
@@ -157,7 +165,7 @@ function search_min(spec: BaseSpec, kind: string, bound: number): { best: Tried 
       throw e;
     }
     p.execution.finished(t.r);
-    if (failure_of(t.r.outcome) === kind && (!best || cost_less(t.cost, best.cost))) best = t;
+    if (keeps(t.r) && (!best || cost_less(t.cost, best.cost))) best = t;
   }
   return { best, runs };
 }
@@ -165,15 +173,16 @@ function search_min(spec: BaseSpec, kind: string, bound: number): { best: Tried 
 export function shrink(spec: BaseSpec, failing: RunResult, opts: ShrinkOptions = {}): Shrunk {
   const budget = opts.budget ?? 500;
   const kind = failure_of(failing.outcome);
+  const keeps = opts.keeps ?? ((r: RunResult) => failure_of(r.outcome) === kind);
   const start = attempt(spec, schedule_choices(failing.schedule));
-  if (!start || failure_of(start.r.outcome) !== kind) return { result: failing, runs: 1 };
+  if (!start || !keeps(start.r)) return { result: failing, runs: 1 };
   let runs = 1;
   let best = start;
   for (;;) {
-    const g = greedy(spec, best, kind, budget);
+    const g = greedy(spec, best, keeps, budget);
     runs += g.runs;
     best = g.best;
-    const s = search_min(spec, kind, best.cost.interrupts + best.cost.preemptions);
+    const s = search_min(spec, keeps, best.cost.interrupts + best.cost.preemptions);
     runs += s.runs;
     if (!s.best || !cost_less(s.best.cost, best.cost)) break;
     best = s.best;

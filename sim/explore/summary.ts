@@ -15,8 +15,7 @@
  */
 
 import { safe_json } from '../view/safe_text.ts';
-import type { ChunkResult } from './chunk.ts';
-import { chunks_merge } from './chunk.ts';
+import { type ChunkResult, chunks_merge, type MergedFinding } from './chunk.ts';
 import { type SearchClaim, search_claim } from './claims.ts';
 import type { Collected } from './collectors.ts';
 import type { Race } from './race.ts';
@@ -34,6 +33,8 @@ export interface ExploreHeader {
   readonly options: Readonly<Record<string, number | boolean | string | null>>;
   /** The scenario's device arrivals (`nic0 x2`), which what a clean search proves names. */
   readonly arrivals: readonly string[];
+  /** Clock ticks that may land while the cpu is busy, per run (run_limits: the scenario's, or --max-ticks-per-run). */
+  readonly busyTicksMax: number;
 }
 
 export interface SummaryViolation {
@@ -62,6 +63,8 @@ export interface ExploreSummary {
   readonly complete: boolean;
   /** Stopped early by the caller. */
   readonly interrupted: boolean;
+  /** Findings made on the way (sim/check/invariant.ts), the first of each invariant, shrunk. */
+  readonly findings: readonly MergedFinding[];
   /** Each collector's summary value, by its name (`steps`, `coverage`). */
   readonly collected: Collected;
   readonly violations: readonly SummaryViolation[];
@@ -111,6 +114,7 @@ export function slices_summary(h: ExploreHeader, slices: readonly SliceReport[])
     pruned: t.pruned,
     complete,
     interrupted,
+    findings: t.findings,
     collected: t.collected,
     violations: f
       ? [
@@ -145,6 +149,7 @@ function summary_object(s: ExploreSummary): Record<string, unknown> {
     pruned: s.pruned,
     complete: s.complete,
     interrupted: s.interrupted,
+    findings: s.findings.map((f) => ({ invariant: f.invariant, message: f.message, execution: f.execution, shrunkSchedule: f.shrunkSchedule })),
     ...s.collected,
     violations: s.violations.map((v) => ({
       invariant: v.invariant,
@@ -171,6 +176,7 @@ interface ShardBlock {
   readonly count: number;
   readonly options: ExploreHeader['options'];
   readonly arrivals: ExploreHeader['arrivals'];
+  readonly busyTicksMax: number;
   readonly chunksTotal: number | null;
   readonly capped: boolean;
   readonly chunks: readonly ChunkResult[];
@@ -182,6 +188,7 @@ export function shard_json(s: ExploreSummary, h: ExploreHeader, slice: Slice, r:
     count: slice.count,
     options: h.options,
     arrivals: h.arrivals,
+    busyTicksMax: h.busyTicksMax,
     chunksTotal: r.chunksTotal,
     capped: r.capped,
     chunks: r.chunks,
@@ -214,7 +221,8 @@ function shard_parse(file: string, text: string): ShardFile {
     typeof j.shard !== 'object' ||
     j.shard === null ||
     !Array.isArray(j.shard.chunks) ||
-    !Array.isArray(j.shard.arrivals)
+    !Array.isArray(j.shard.arrivals) ||
+    typeof j.shard.busyTicksMax !== 'number'
   ) {
     throw new MergeError(`${file}: no shard block (run kqsim explore with --shard i/n --json)`);
   }
@@ -229,6 +237,7 @@ function shard_parse(file: string, text: string): ShardFile {
       seed: Number(j.seed),
       options: j.shard.options,
       arrivals: j.shard.arrivals,
+      busyTicksMax: j.shard.busyTicksMax,
     },
     shard: j.shard,
     interrupted: j.interrupted === true,
@@ -236,7 +245,7 @@ function shard_parse(file: string, text: string): ShardFile {
 }
 
 function identity(h: ExploreHeader): string {
-  return JSON.stringify([h.scenario, h.build, h.platform, h.strategy, h.seed, h.options, h.arrivals]);
+  return JSON.stringify([h.scenario, h.build, h.platform, h.strategy, h.seed, h.options, h.arrivals, h.busyTicksMax]);
 }
 
 /** Merge the shards of one search (each `{ file, text }`): the unsplit search's summary. */

@@ -7,6 +7,7 @@
  *   default export             the worker's side: load the scenario and run it
  */
 import { build_parse } from '../../src/builds.ts';
+import type { MachineLimits } from '../../src/machine/machine.ts';
 import { platform_get } from '../../src/machine/platform.ts';
 import { scenario_load } from '../scenario.ts';
 import { ControlBlock } from './control.ts';
@@ -20,6 +21,8 @@ export interface RunTask {
   readonly platform: string;
   readonly seed?: number;
   readonly schedule?: string;
+  /** The machine's bounds (`--max-ticks-per-run`); by default the scenario's. */
+  readonly limits?: MachineLimits;
   readonly snapshots?: boolean;
 }
 
@@ -44,6 +47,7 @@ export default async function handle(t: RunTask & { readonly control: SharedArra
       platform,
       ...(t.seed !== undefined ? { seed: t.seed } : {}),
       ...(t.schedule !== undefined ? { schedule: t.schedule } : {}),
+      ...(t.limits ? { limits: t.limits } : {}),
       ...(t.snapshots ? { snapshots: true } : {}),
       boot: (k) => {
         k.m.heartbeat = control;

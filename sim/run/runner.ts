@@ -6,13 +6,22 @@
  * and a failing one is replayed from its schedule to get the trace.
  *
  *   run_scenario(spec)   one execution -> RunResult
+ *   run_limits(spec)     the machine bounds a run uses (the scenario's busy-tick budget)
  *   RunInputError        bad input or a scenario that misbehaves: the CLI's exit 2
  */
 import type { Build } from '../../src/builds.ts';
 import { kcont_listener_attach } from '../../src/kern/kcont_listener.ts';
 import { type Kernel, kernel_boot } from '../../src/kern/kernel.ts';
 import { type Chooser, firstChooser } from '../../src/machine/chooser.ts';
-import { BudgetExceeded, KernelPanic, type MachineLimits, type Outcome, RunStopped, type StepObserver } from '../../src/machine/machine.ts';
+import {
+  BudgetExceeded,
+  DEFAULT_LIMITS,
+  KernelPanic,
+  type MachineLimits,
+  type Outcome,
+  RunStopped,
+  type StepObserver,
+} from '../../src/machine/machine.ts';
 import type { Platform } from '../../src/machine/platform.ts';
 import { TraceBus, type TraceEvent, TraceFingerprint, type TraceKind } from '../../src/trace.ts';
 import { INVARIANTS, type Invariant } from '../check/invariants.ts';
@@ -35,6 +44,7 @@ export interface RunSpec {
   readonly chooser?: Chooser;
   /** How the header describes `chooser` (default `custom`). */
   readonly chooserDescription?: string;
+  /** The machine's bounds; by default DEFAULT_LIMITS with the scenario's busy_ticks_max (run_limits). */
   readonly limits?: MachineLimits;
   readonly invariants?: readonly Invariant[];
   /** Called for every trace event as it happens (progress, live views). */
@@ -58,11 +68,22 @@ export interface RunHeader {
   readonly build: string;
   readonly platform: string;
   readonly chooser: string;
+  /** Clock ticks that may land while the cpu is busy (a schedule replays only with the same bound). */
+  readonly busy_ticks_max: number;
+}
+
+/** A finding a run made (an invariant marked `finding` failed; the run went on). */
+export interface Finding {
+  readonly invariant: string;
+  readonly message: string;
+  readonly step: number;
 }
 
 export interface RunResult {
   readonly header: RunHeader;
   readonly outcome: Outcome;
+  /** Findings, the first of each invariant, in the order they were made. */
+  readonly findings: readonly Finding[];
   readonly events: readonly TraceEvent[];
   /** The schedule that replays this run exactly. */
   readonly schedule: string;
@@ -97,6 +118,13 @@ function chooser_for(spec: RunSpec): { chooser: Chooser; describe: string; repla
   return { chooser: firstChooser, describe: 'default (no disturbance)' };
 }
 
+/** The bounds a run uses: the spec's own, else the machine's defaults with the scenario's busy-tick budget. */
+export function run_limits(spec: Pick<RunSpec, 'scenario' | 'limits'>): MachineLimits {
+  if (spec.limits) return spec.limits;
+  const n = spec.scenario.busy_ticks_max;
+  return n === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, busy_ticks_max: n };
+}
+
 export function run_scenario(spec: RunSpec): RunResult {
   scenario_check_build(spec.scenario, spec.build);
   const { chooser, describe, replay } = chooser_for(spec);
@@ -108,12 +136,13 @@ export function run_scenario(spec: RunSpec): RunResult {
   if (spec.fingerprint) bus.fingerprint = new TraceFingerprint();
 
   const sc = spec.scenario;
+  const limits = run_limits(spec);
   const k = kernel_boot({
     platform: spec.platform,
     build: spec.build,
     bus,
     chooser: recorder,
-    ...(spec.limits ? { limits: spec.limits } : {}),
+    limits,
     ...(sc.nic ? { nic: sc.nic } : {}),
     ...(sc.serial ? { serial: sc.serial } : {}),
   });
@@ -128,15 +157,28 @@ export function run_scenario(spec: RunSpec): RunResult {
     k.m.stop({ kind: 'violation', invariant, message });
     throw new RunStopped(message);
   };
+  // A finding is noted once per invariant and the run goes on.
+  const findings: Finding[] = [];
+  const note = (invariant: string, message: string) => {
+    if (k.m.stopped()?.kind !== undefined && k.m.stopped()?.kind !== 'done') return;
+    if (findings.some((f) => f.invariant === invariant)) return;
+    bus.emit('finding', { invariant, message });
+    findings.push({ invariant, message, step: k.m.steps });
+  };
   // End checks run once the machine has stopped, so they report instead of stopping it.
   const atEnd: (() => Outcome | null)[] = [];
   for (const inv of spec.invariants ?? INVARIANTS) {
     const w = inv.watch(k);
+    const fail = inv.finding ? note : violate;
     if (w.atEnd) {
       const check = w.atEnd.bind(w);
       atEnd.push(() => {
         const message = check();
         if (!message) return null;
+        if (inv.finding) {
+          note(inv.name, message);
+          return null;
+        }
         bus.emit('violation', { invariant: inv.name, message });
         return { kind: 'violation', invariant: inv.name, message };
       });
@@ -145,7 +187,7 @@ export function run_scenario(spec: RunSpec): RunResult {
       const check = w.afterStep.bind(w);
       k.m.afterStep.push(() => {
         const msg = check();
-        if (msg) violate(inv.name, msg);
+        if (msg) fail(inv.name, msg);
       });
     }
     const hooks = w.on ?? {};
@@ -159,9 +201,9 @@ export function run_scenario(spec: RunSpec): RunResult {
     if (w.onEvent) {
       const check = w.onEvent.bind(w);
       bus.on((ev) => {
-        if (ev.kind === 'violation' || ev.kind === 'panic') return;
+        if (ev.kind === 'violation' || ev.kind === 'panic' || ev.kind === 'finding') return;
         const msg = check(ev);
-        if (msg) violate(inv.name, msg);
+        if (msg) fail(inv.name, msg);
       });
     }
   }
@@ -207,8 +249,10 @@ export function run_scenario(spec: RunSpec): RunResult {
       build: spec.build.name,
       platform: spec.platform.name,
       chooser: describe,
+      busy_ticks_max: limits.busy_ticks_max,
     },
     outcome,
+    findings,
     events,
     schedule: schedule_encode(sc.name, recorder.choices),
     steps: k.m.steps,

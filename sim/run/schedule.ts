@@ -2,15 +2,25 @@
  * Schedules: the compact printable form of every decision a run's chooser made, so the run
  * can be replayed exactly.
  *
- *   kq1:<scenario>:<choices>
+ *   kq2:<scenario>:<choices>
  *
  * <choices> lists the option index taken at each point that had more than one option, in
  * order, separated by '.', with `v*n` for n repeats of v. Trailing zeros are left out: a
- * replay takes option 0 (the default) once the list runs out. `kq1:pipe-read:` is the run
- * where nothing is disturbed.
+ * replay takes option 0 (the default) once the list runs out. `kq2:pipe-read:` is the run
+ * where nothing is disturbed. A schedule replays on the scenario, build, platform and
+ * busy-tick bound (`--max-ticks-per-run`) it was recorded on.
+ *
+ * kq2 (issue 10): choice points inside interrupt handlers and the clock ticking while the
+ * cpu is busy add options, so a kq1 index no longer names the same option; kq1 schedules
+ * are refused with a line that says so.
  */
 
-export const SCHEDULE_VERSION = 'kq1';
+export const SCHEDULE_VERSION = 'kq2';
+
+/** Older versions, with why they can no longer be replayed. */
+const RETIRED: Readonly<Record<string, string>> = {
+  kq1: 'recorded before interrupts could nest inside handlers and the clock could tick while the cpu is busy, so its option indices now name other options',
+};
 
 /** The bounds a schedule string is read within (said in the errors that enforce them). */
 export const SCHEDULE_INDEX_MAX = 9999;
@@ -49,6 +59,10 @@ export function schedule_decode(text: string): DecodedSchedule {
     throw new ScheduleError(`malformed schedule '${text}': expected ${SCHEDULE_VERSION}:<scenario>:<choices>`);
   }
   const version = s.slice(0, first);
+  const retired = RETIRED[version];
+  if (retired !== undefined) {
+    throw new ScheduleError(`a ${version} schedule cannot be replayed: ${retired}; record it again with this kqsim (it reads ${SCHEDULE_VERSION})`);
+  }
   if (version !== SCHEDULE_VERSION) {
     throw new ScheduleError(`schedule version '${version}' is not supported (this kqsim reads ${SCHEDULE_VERSION})`);
   }

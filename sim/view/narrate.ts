@@ -7,14 +7,16 @@
  *   narrate_columns(ev, opts) the line's columns, for a writer that styles them
  *   outcome_message(outcome)  what went wrong, in one phrase
  *   outcome_line(o, steps, ticks)  the `outcome:` line
- *   narrate_run(result, opts) the whole text output: header, lines, outcome, `schedule:` last
+ *   narrate_run(result, opts) the whole text output: header, lines, outcome, findings,
+ *                             `schedule:` last
+ *   findings_line(findings)   the `findings:` line
  *
  * Every line is made safe (sim/view/safe_text.ts): scenario text cannot forge a line.
  */
 import type { Outcome } from '../../src/machine/machine.ts';
 import { IPL_NAMES, type IplName, type IrqSource, type Platform, platform_get } from '../../src/machine/platform.ts';
 import type { KeventOut, TraceEvent } from '../../src/trace.ts';
-import type { RunResult } from '../run/runner.ts';
+import type { Finding, RunResult } from '../run/runner.ts';
 import { safe_lines, safe_text } from './safe_text.ts';
 
 export interface NarrateOptions {
@@ -92,6 +94,8 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
       return `PANIC: ${ev.message}`;
     case 'violation':
       return `VIOLATION of ${ev.invariant}: ${ev.message}`;
+    case 'finding':
+      return `FINDING of ${ev.invariant} (not a correctness failure; the run goes on): ${ev.message}`;
     case 'kcont-alloc':
       return `kcont() fills in kc ${ev.kc}: ${ev.fn}${ev.kn ? ` for knote ${ev.kn}` : ''}, asks for ${ev.asked}`;
     case 'kcont-request':
@@ -112,6 +116,9 @@ function text_of(ev: TraceEvent, opts: NarrateOptions): string | null {
       // Every kevent return on a ktickle build says so; only the verbose narration shows it.
       if (ev.op === 'return' && !opts.verbose) return null;
       return `ktickle ${ev.op} on kq ${ev.kq} (kq_count ${ev.kq_count}): ${ev.why}`;
+    case 'lock':
+      if (ev.op === 'simple_lock' && ev.holder !== '') return `${ev.where}: simple_lock(${ev.lock}), which ${ev.holder} holds`;
+      return opts.verbose ? `${ev.where}: ${ev.op}(${ev.lock})` : null;
     case 'copy':
       return `${ev.dir === 'in' ? 'copyin' : 'copyout'} of ${ev.bytes} byte(s) ${ev.dir === 'in' ? 'from' : 'to'} pid ${ev.pid}: ${ev.what}`;
     case 'lkevent':
@@ -154,6 +161,11 @@ function platform_opt(name: string): { platform?: Platform } {
   return p ? { platform: p } : {};
 }
 
+/** The `findings:` line: each finding's invariant, step and message. */
+export function findings_line(findings: readonly Finding[]): string {
+  return `findings: ${findings.map((f) => `${f.invariant} at step ${f.step}: ${f.message}`).join('; ')}`;
+}
+
 /** What went wrong, in one phrase ('' for a run that held). */
 export function outcome_message(outcome: Outcome): string {
   switch (outcome.kind) {
@@ -187,7 +199,9 @@ function outcome_words(outcome: Outcome, steps: number, ticks: number): string {
 
 export function narrate_run(r: RunResult, description: string | undefined, opts: NarrateOptions = {}): string {
   const h = r.header;
-  const lines = [`kqsim ${h.kqsim}: scenario ${h.scenario} on build ${h.build}, platform ${h.platform}, chooser ${h.chooser}`];
+  const lines = [
+    `kqsim ${h.kqsim}: scenario ${h.scenario} on build ${h.build}, platform ${h.platform}, chooser ${h.chooser}, at most ${h.busy_ticks_max} clock tick(s) while the cpu is busy`,
+  ];
   if (description)
     lines.push(
       ...description
@@ -202,6 +216,7 @@ export function narrate_run(r: RunResult, description: string | undefined, opts:
     if (line !== null) lines.push(line);
   }
   lines.push(outcome_line(r.outcome, r.steps, r.ticks));
+  if (r.findings.length > 0) lines.push(findings_line(r.findings));
   lines.push(`schedule: ${r.schedule}`);
   return safe_lines(lines);
 }

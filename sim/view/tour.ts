@@ -74,9 +74,9 @@ export const NOTATIONS: readonly Notation[] = [
     note: "knote N (ident, filter) OP on kq K [BITS]: a knote is one registration on a kqueue; [BITS] is its kn_status after OP: 0 none, ACTIVE (KN_ACTIVE: its event is true), QUEUED (KN_QUEUED: on the kqueue's queue, waiting to be returned), DISABLED; ACTIVE|QUEUED means both.",
   },
   {
-    name: '@high',
-    uses: (ev) => ev.ipl === 'high',
-    note: '@high: this context raised the cpl with splsched(), on i386 the same level as IPL_HIGH (and IPL_CLOCK: all 0xd0, shown as high): kqueue_scan tests kq_count and goes to sleep with nothing able to come in between, and knote_enqueue changes the queue the same way. A thread keeps its cpl while it sleeps and has it back when it runs; the lines after it are other contexts, each at its own level (idle at none).',
+    name: '@clock',
+    uses: (ev) => ev.ipl === 'clock',
+    note: '@clock: this context raised the cpl with splsched(), on i386 the same level as IPL_CLOCK (0xc, shown as clock; only IPL_SERIAL = IPL_HIGH is above it): kqueue_scan tests kq_count and goes to sleep with nothing able to come in between, and knote_enqueue changes the queue the same way. A thread keeps its cpl while it sleeps and has it back when it runs; the lines after it are other contexts, each at its own level (idle at none).',
   },
   {
     name: 'interrupt context',
@@ -91,7 +91,7 @@ export const NOTATIONS: readonly Notation[] = [
   {
     name: 'tick',
     uses: (ev) => ev.kind === 'tick',
-    note: 't1: the virtual clock moved on one tick (hz = 100). Time only moves while the cpu idles, so everything so far happened in tick 0; hardclock runs at each tick, at IPL_CLOCK (high on i386).',
+    note: 't2: the virtual clock moved on, to tick 2 (hz = 100; the tick before, with nothing due, was skipped). Time moves while the cpu idles (and at most one tick a run while it works), so everything so far happened in tick 0; hardclock runs at each tick, at IPL_CLOCK.',
   },
   {
     name: 'dropped',
@@ -125,7 +125,7 @@ const NEXT = [
   '                                                     open it in ui.perfetto.dev or chrome://tracing',
   '  npx kqsim diff oneshot-clear-disable --build netbsd-2.0 --vs netbsd-2.0+mutant-oneshot-requeue',
   '                                                     two kernel builds on one schedule: where they differ',
-  '  npx kqsim run nic-softnet --build netbsd-2.0+mutant-lost-wakeup --schedule kq1:nic-softnet:0*10.1',
+  '  npx kqsim run nic-softnet --build netbsd-2.0+mutant-lost-wakeup --schedule kq2:nic-softnet:0*10.1',
   '                                                     a broken kernel loses the wakeup',
   '  npx kqsim new my-scenario                          write your own, from a commented start',
 ];

@@ -13,7 +13,7 @@ export const EVFILT_SIGNAL = 5;
 export const EVFILT_TIMER = 6;
 /** Filters registered later with kfilter_register(9) get numbers from here up (2.0 and 4.0). */
 export const EVFILT_SYSCOUNT = 7;
-/* Modern NetBSD (event.h 1.39+): EVFILT_FS 7, EVFILT_USER 8, EVFILT_EMPTY 9 (FS and EMPTY not modelled). */
+/* Modern NetBSD (event.h 1.39+): EVFILT_FS 7 (not modelled), EVFILT_USER 8, EVFILT_EMPTY 9. */
 export const EVFILT_FS = 7;
 export const EVFILT_USER = 8;
 export const EVFILT_EMPTY = 9;
@@ -38,6 +38,20 @@ export const EV_ERROR = 0x4000;
 /* EVFILT_READ / EVFILT_WRITE on sockets */
 export const NOTE_LOWAT = 0x0001;
 
+/* EVFILT_VNODE: what happened to the vnode (the hint VN_KNOTE passes, and the fflags asked for) */
+export const NOTE_DELETE = 0x0001;
+export const NOTE_WRITE = 0x0002;
+export const NOTE_EXTEND = 0x0004;
+export const NOTE_ATTRIB = 0x0008;
+export const NOTE_LINK = 0x0010;
+export const NOTE_RENAME = 0x0020;
+export const NOTE_REVOKE = 0x0040;
+/* Modern (NetBSD 10, event.h 1.4x): vfs_vnops posts these four too. */
+export const NOTE_OPEN = 0x0080;
+export const NOTE_CLOSE = 0x0100;
+export const NOTE_CLOSE_WRITE = 0x0200;
+export const NOTE_READ = 0x0400;
+
 /* EVFILT_PROC */
 export const NOTE_EXIT = 0x80000000;
 export const NOTE_FORK = 0x40000000;
@@ -47,6 +61,15 @@ export const NOTE_PDATAMASK = 0x000fffff;
 export const NOTE_TRACK = 0x00000001;
 export const NOTE_TRACKERR = 0x00000002;
 export const NOTE_CHILD = 0x00000004;
+
+/* EVFILT_TIMER (modern): the unit of data, and an absolute deadline on CLOCK_REALTIME */
+export const NOTE_MSECONDS = 0x00000000;
+export const NOTE_SECONDS = 0x00000001;
+export const NOTE_USECONDS = 0x00000002;
+export const NOTE_NSECONDS = 0x00000003;
+export const NOTE_ABSTIME = 0x00000010;
+/** Kernel-internal in event.h (_KERNEL): the unit bits of fflags. */
+export const NOTE_TIMER_UNITMASK = 0x0003;
 
 /* EVFILT_SIGNAL: the hint knote() passes from psignal (kernel-internal) */
 export const NOTE_SIGNAL = 0x08000000;
@@ -97,6 +120,7 @@ const FILTER_NAMES = [
   'EVFILT_TIMER',
   'EVFILT_FS',
   'EVFILT_USER',
+  'EVFILT_EMPTY',
 ];
 
 export function filter_name(filter: number): string {

@@ -10,7 +10,7 @@
  * runner attaches each listener after boot, and Kernel.teardown_check detaches them once
  * every process has exited, returning each kc to kc_pool (with its knote, for knotes).
  *
- *   KernelListenerDef            { name, klist: 'nic0' | 'com0' | 'nic0-kcq', ipl }
+ *   KernelListenerDef            { name, klist: 'nic0' | 'com0' | 'tty00' | 'nic0-kcq', ipl }
  *   LISTENER_IPLS                the accepted `ipl` names
  *   kcont_listener_attach(k, d)  a knote on the klist with kn_kcont = kcont(fn, kn, ipl),
  *                                or a kc armed on nic0's kcont queue
@@ -44,20 +44,30 @@ export const LISTENER_IPLS = {
   process: KC_IPL_DEFER_PROCESS,
 } as const satisfies Record<string, KcIpl>;
 
-export const LISTENER_KLISTS = ['nic0', 'com0', 'nic0-kcq'] as const;
+export const LISTENER_KLISTS = ['nic0', 'com0', 'tty00', 'nic0-kcq'] as const;
 
 export interface KernelListenerDef {
   /** The listener's name in the trace (`ifwatch`). */
   readonly name: string;
   /**
    * nic0: interface events, knote() from nicintr (IPL_NET); com0: line events, knote()
-   * from comintr (IPL_SERIAL); nic0-kcq: no knote, a kc on nic0's kcont queue, which
-   * nicintr runs with kcont_run_all(if_kcq, ifp, if_ipackets, kcont_ipl_of(IPL_NET)).
+   * from comintr (IPL_SERIAL); tty00: the terminal's read klist (t_rsel), knote() from
+   * comsoft's ttwakeup (IPL_SOFTSERIAL, at spltty), the one a 2004 kernel really posts;
+   * nic0-kcq: no knote, a kc on nic0's kcont queue, which nicintr runs with
+   * kcont_run_all(if_kcq, ifp, if_ipackets, kcont_ipl_of(IPL_NET)). nic0's and com0's
+   * klists and nic0's kcont queue are kqsim's: what they show is model-dependent.
    */
   readonly klist: (typeof LISTENER_KLISTS)[number];
   /** The level its continuation asks for (KC_IPL_*). */
   readonly ipl: keyof typeof LISTENER_IPLS;
 }
+
+/* What the narration says of a klist kqsim invented: what it triggers is model-dependent. */
+const MODEL_DEPENDENT: Partial<Record<KernelListenerDef['klist'], string>> = {
+  nic0: " (model-dependent: nic0's interface-event klist is kqsim's; no 2004 driver posts one)",
+  com0: " (model-dependent: com0's line-event klist is kqsim's; no 2004 driver posts a knote from IPL_SERIAL)",
+  'nic0-kcq': " (model-dependent: nic0's kcont queue is kqsim's; no 2004 driver runs one)",
+};
 
 interface Listener {
   readonly def: KernelListenerDef;
@@ -75,7 +85,7 @@ const listener_filtops: Filterops = {
   f_isfd: false,
   f_attach: () => 0,
   f_detach(k, kn) {
-    for (const list of [k.net.if_klist, k.tty.sc_klist]) {
+    for (const list of [k.net.if_klist, k.tty.sc_klist, k.tty.t_rsel]) {
       const i = list.indexOf(kn);
       if (i >= 0) list.splice(i, 1);
     }
@@ -117,7 +127,9 @@ export function kcont_listener_attach(k: Kernel, def: KernelListenerDef): void {
     listeners(k).push(l);
     // At boot no interrupt can be taken: the enqueue's preemption points are not yet live.
     for (const _ of kcont_enqueue(k, q, l.kc));
-    k.bus.emit('log', { text: `listener ${def.name} armed kc ${l.kc.kc_serial} on ${q.chanName}, asking for ${def.ipl}` });
+    k.bus.emit('log', {
+      text: `listener ${def.name} armed kc ${l.kc.kc_serial} on ${q.chanName}, asking for ${def.ipl}${MODEL_DEPENDENT[def.klist]}`,
+    });
     return;
   }
   // A kernel listener belongs to no user kqueue; its knote never reaches kq_func.
@@ -126,10 +138,10 @@ export function kcont_listener_attach(k: Kernel, def: KernelListenerDef): void {
     () => new Knote(k.kn_serial++, kq, listener_filtops, { ident: 0, filter: 0, flags: 0, fflags: 0, data: 0, udata: 0 }),
   );
   kn.kn_kcont = kcont(k, kc_pool_get(k), kn_listener_func, kn, ipl);
-  (def.klist === 'nic0' ? k.net.if_klist : k.tty.sc_klist).unshift(kn);
+  ({ nic0: k.net.if_klist, com0: k.tty.sc_klist, tty00: k.tty.t_rsel })[def.klist].unshift(kn);
   listeners(k).push({ def, kn, kc: kn.kn_kcont, runs: 0 });
   k.bus.emit('log', {
-    text: `listener ${def.name} attached to ${def.klist}: knote ${kn.kn_serial}, kc ${kn.kn_kcont.kc_serial} asks for ${def.ipl}`,
+    text: `listener ${def.name} attached to ${def.klist}: knote ${kn.kn_serial}, kc ${kn.kn_kcont.kc_serial} asks for ${def.ipl}${MODEL_DEPENDENT[def.klist] ?? ''}`,
   });
 }
 

@@ -4,6 +4,7 @@
  *   hardclock(k)      the clock interrupt: schedule softclock when a callout is due
  *   softclock(k)      the soft interrupt that runs due callouts
  *   hzto(k, deadline_us)   ticks until an absolute time, rounded up, plus one; 0 if past
+ *   tvtohz(k, usec)   ticks for an interval, the same way (tstohz is this on a timespec)
  *   mstohz(k, ms)     milliseconds to ticks, rounded down
  *   time_us(k)        the kernel's `time`, in microseconds since boot
  */
@@ -35,10 +36,13 @@ export function time_us(k: Kernel): number {
  * tick is already partly over. A deadline at or before now gives 0.
  */
 export function hzto(k: Kernel, deadline_us: number): number {
-  const diff = deadline_us - time_us(k);
-  if (diff <= 0) return 0;
+  return tvtohz(k, deadline_us - time_us(k));
+}
+
+export function tvtohz(k: Kernel, usec: number): number {
+  if (usec <= 0) return 0;
   const t = tick_us(k);
-  return Math.floor((diff + t - 1) / t) + 1;
+  return Math.floor((usec + t - 1) / t) + 1;
 }
 
 export function mstohz(k: Kernel, ms: number): number {

@@ -17,17 +17,24 @@
  * default one, kq_func, queues the knote; KN_KC_ASSERT checks a knote still has it. Each
  * place the patch changed asks `k.build.has('kcont-knote')`, and nothing else differs.
  *
- * Locking is the 1.19 uniprocessor design: spl only (kq_lock is a no-op simple_lock on UP
- * and is not modelled). knote() runs at whatever IPL its caller is at; only the queue
- * operations themselves raise to splsched.
+ * Locking is the 1.19 uniprocessor design: spl only (kq_lock is a no-op simple_lock on UP;
+ * kqsim models it on netbsd-4.0 builds, for the lock/spl check). knote() runs at whatever
+ * IPL its caller is at; only the queue operations themselves raise to splsched.
  *
  * Later builds change it at the exact places (src/builds.ts):
- *   netbsd-4.0 (1.41)      kq_lock taken at spl0 by the ktickle code is a preemption point
- *   +ktickle-v1/v2         KQ_TICKLED: an ioctl wakes kevent, which returns EINTR
- *   netbsd-modern          EVFILT_USER with f_touch, EV_DISPATCH, EV_RECEIPT
+ *   netbsd-4.0 (1.41)      kq_lock (a simplelock) inside splsched around the queue
+ *   +ktickle-v1/v2         KQ_TICKLED: an ioctl wakes kevent, which returns EINTR; the
+ *                          patch takes kq_lock at spl0, where interrupts still arrive
+ *   +ktickle-v2-splsched   the same, with splsched() around its kq_lock
+ *   netbsd-modern (1.140)  EVFILT_USER with f_touch, EV_DISPATCH, EV_RECEIPT; kqueue_register
+ *                          re-checks the filter and replaces udata/sfflags/sdata on every
+ *                          change; the timer's units, NOTE_ABSTIME and f_touch; NOTE_EXIT's
+ *                          wait status; NOTE_TRACK's two knotes; EVFILT_EMPTY; EINVAL for
+ *                          an unsupported filter
  */
 import { kern_version_at_least } from '../builds.ts';
 import { KASSERT, type KGen } from '../machine/machine.ts';
+import type { Cpl } from '../machine/platform.ts';
 import { splclock, splsched, splx } from '../machine/spl.ts';
 import type { KeventOut } from '../trace.ts';
 import {
@@ -78,6 +85,7 @@ import {
   KN_DISABLED,
   KN_QUEUED,
   KQ_NEVENTS,
+  NOTE_ABSTIME,
   NOTE_CHILD,
   NOTE_EXIT,
   NOTE_FFAND,
@@ -88,19 +96,23 @@ import {
   NOTE_FORK,
   NOTE_PCTRLMASK,
   NOTE_PDATAMASK,
+  NOTE_TIMER_UNITMASK,
   NOTE_TRACK,
   NOTE_TRACKERR,
   NOTE_TRIGGER,
   status_name,
 } from './event_h.ts';
-import { hzto, mstohz, tick_us, time_us } from './kern_clock.ts';
+import { hzto, mstohz, tick_us, time_us, tvtohz } from './kern_clock.ts';
 import { fd_avail, fd_getfile, fdalloc, file_create } from './kern_descrip.ts';
+import { P_WAITSTATUS } from './kern_exit.ts';
 import { KC_AUTOFREE, KC_IPL_IMMED, type Kc, kc_free, kc_pool_get, kcont, kcont_run, kcont_state } from './kern_kcont.ts';
+import { SimpleLock, simple_lock, simple_unlock } from './kern_lock.ts';
 import { sig_filtops } from './kern_sig.ts';
 import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
+import { CLOCK_REALTIME, clock_timespec } from './kern_time.ts';
 import { Callout, callout_reset, callout_schedule, callout_stop } from './kern_timeout.ts';
 import type { Kernel } from './kernel.ts';
-import { type File, type Filedesc, type Fileops, KN_HASH, KN_HASHSIZE, type Proc, type WaitChannel } from './proc.ts';
+import { type File, type Filedesc, type Fileops, KN_HASH, KN_HASHSIZE, P_SUGID, type Proc, type WaitChannel } from './proc.ts';
 
 /** struct filterops. f_event may run kernel code that has preemption points (NOTE_TRACK). */
 export interface Filterops {
@@ -112,7 +124,7 @@ export interface Filterops {
    * Modern only (FreeBSD's and NetBSD 1.108's f_touch): EVENT_REGISTER applies a later change
    * to an existing knote; EVENT_PROCESS fills in the kevent the scan copies out.
    */
-  f_touch?(k: Kernel, kn: Knote, kev: Kevent, type: 'EVENT_REGISTER' | 'EVENT_PROCESS'): void;
+  f_touch?(k: Kernel, kn: Knote, kev: Kevent, type: 'EVENT_REGISTER' | 'EVENT_PROCESS'): KGen<number>;
 }
 
 export class Knote {
@@ -156,6 +168,8 @@ export class Kqueue implements WaitChannel {
   kq_state = 0;
   /** Knotes of other kqueues watching this one (EVFILT_READ on the kqueue descriptor). */
   kq_sel: Knote[] = [];
+  /** The simplelock 1.41 takes with the queue (KQ_LOCK below); 1.19's is not modelled. */
+  readonly kq_lock: SimpleLock;
   readonly chanName: string;
 
   constructor(
@@ -163,6 +177,7 @@ export class Kqueue implements WaitChannel {
     readonly kq_fdp: Filedesc,
   ) {
     this.chanName = `kq ${kq_serial}`;
+    this.kq_lock = new SimpleLock(`kq ${kq_serial} kq_lock`);
   }
 }
 
@@ -214,6 +229,19 @@ function kn_touch(k: Kernel, kn: Knote): void {
 }
 
 /*
+ * kq_lock, as 1.41 takes it around the queue operations, always inside splsched (on 2.0
+ * builds it is not modelled: the README says why). On one cpu it changes no interleaving;
+ * it is there for the lock/spl discipline check (sim/check/lock.ts).
+ */
+function KQ_LOCK(k: Kernel, kq: Kqueue, where: string): void {
+  if (k.build.base === 'netbsd-4.0') simple_lock(k, kq.kq_lock, where);
+}
+
+function KQ_UNLOCK(k: Kernel, kq: Kqueue, where: string): void {
+  if (k.build.base === 'netbsd-4.0') simple_unlock(k, kq.kq_lock, where);
+}
+
+/*
  * KNOTE_ACTIVATE: mark the knote active and, unless it is disabled or already queued,
  * queue it. A disabled knote stays active so EV_ENABLE can queue it later.
  */
@@ -228,12 +256,15 @@ export function* KNOTE_ACTIVATE(k: Kernel, kn: Knote): KGen {
   const skip = k.build.has('mutant-double-enqueue') ? KN_DISABLED : KN_QUEUED | KN_DISABLED;
   kn_trace(k, kn, 'activate', (kn.kn_status & KN_DISABLED) !== 0 ? 'disabled: stays off the queue' : 'event became true');
   if ((kn.kn_status & skip) === 0) {
-    // mutant-register-nospl: with kqueue_register at spl0, the test above and knote_enqueue's
-    // splsched are apart, and an interrupt can get in between.
-    if (k.build.has('mutant-register-nospl')) {
-      yield 'KNOTE_ACTIVATE:queued-tested';
-      kn_touch(k, kn);
-    }
+    /*
+     * The window (kern_event.c 1.19, the macro and knote_enqueue): between the test of
+     * KN_QUEUED above and knote_enqueue's splsched nothing is raised, so the caller's IPL
+     * holds (knote() raises nothing; kill(2) posts its signal's KNOTE at spl0). An
+     * interrupt that activates the same knote here queues it first, and knote_enqueue's
+     * KASSERT((kn->kn_status & KN_QUEUED) == 0) fails (without DIAGNOSTIC: queued twice). mutant-register-nospl opens the same window
+     * in kqueue_register, which then runs at spl0.
+     */
+    yield 'KNOTE_ACTIVATE:enqueue';
     yield* knote_enqueue(k, kn);
   }
 }
@@ -250,7 +281,11 @@ function KN_KC_ASSERT(k: Kernel, kn: Knote): void {
 function* kq_func(k: Kernel, _obj: unknown, env: unknown, _status: number): KGen {
   const kn = env as Knote;
   KN_KC_ASSERT(k, kn);
-  if ((kn.kn_status & KN_QUEUED) === 0) yield* knote_enqueue(k, kn);
+  if ((kn.kn_status & KN_QUEUED) === 0) {
+    // KNOTE_ACTIVATE's window: the test moved here, the spl did not.
+    yield 'kq_func:enqueue';
+    yield* knote_enqueue(k, kn);
+  }
 }
 
 /* Call at any IPL; raises to splsched around the queue operation. */
@@ -273,10 +308,12 @@ export function* knote_enqueue(k: Kernel, kn: Knote): KGen {
     return;
   }
   const s = splsched(k.m);
+  KQ_LOCK(k, kq, 'knote_enqueue');
   kq.kq_head.push(kn);
   kn.kn_status |= KN_QUEUED;
   kq.kq_count++;
   kn_trace(k, kn, 'enqueue', `kq_count is now ${kq.kq_count}`);
+  KQ_UNLOCK(k, kq, 'knote_enqueue');
   yield* splx(k.m, s, 'knote_enqueue:splx');
   yield* kqueue_wakeup(k, kq);
 }
@@ -299,22 +336,26 @@ export function* knote_dequeue(k: Kernel, kn: Knote): KGen {
     return;
   }
   const s = splsched(k.m);
+  KQ_LOCK(k, kq, 'knote_dequeue');
   kq.kq_head.splice(kq.kq_head.indexOf(kn), 1);
   kn.kn_status &= ~KN_QUEUED;
   if (!k.build.has('mutant-count-skew')) kq.kq_count--;
   kn_trace(k, kn, 'dequeue', `kq_count is now ${kq.kq_count}`);
+  KQ_UNLOCK(k, kq, 'knote_dequeue');
   yield* splx(k.m, s, 'knote_dequeue:splx');
 }
 
 export function* kqueue_wakeup(k: Kernel, kq: Kqueue): KGen {
   k.m.touch('chan', kq.chanName);
   const s = splsched(k.m);
+  KQ_LOCK(k, kq, 'kqueue_wakeup');
   if (kq.kq_state & KQ_SLEEP) {
     kq.kq_state &= ~KQ_SLEEP;
     wakeup(k, kq);
   }
   // selnotify: kqueues watching this one hear about it.
   yield* knote(k, kq.kq_sel, 0);
+  KQ_UNLOCK(k, kq, 'kqueue_wakeup');
   yield* splx(k.m, s, 'kqueue_wakeup:splx');
 }
 
@@ -384,6 +425,16 @@ export function* knote_fdclose(k: Kernel, p: Proc, fd: number): KGen {
   if (list) yield* knote_remove(k, p.p_fd, list, `descriptor ${fd} closed`);
 }
 
+/*
+ * What an object's fo_kqfilter returns for a filter it does not support: 1 in 2.0 and 4.0
+ * (seltrue_kqfilter and friends return 1, which is EPERM's number), EINVAL in the modern
+ * source (kern_event.c 1.140 seltrue_kqfilter and kqueue_kqfilter, sys_pipe.c 1.160,
+ * uipc_socket.c, genfs_vnops.c).
+ */
+export function kqfilter_unsupported(k: Kernel): number {
+  return kern_version_at_least(k.build, 'netbsd-modern') ? EINVAL : 1;
+}
+
 /* ---------------------------------------------------------------- kqueue file */
 
 function filt_kqdetach(_k: Kernel, kn: Knote): void {
@@ -404,10 +455,9 @@ const kqread_filtops: Filterops = {
   f_event: filt_kqueue,
 };
 
-function kqueue_kqfilter(_k: Kernel, fp: File, kn: Knote): number {
+function kqueue_kqfilter(k: Kernel, fp: File, kn: Knote): number {
   const kq = fp.f_data as Kqueue;
-  // Anything but EVFILT_READ gets 1, the kernel's catch-all (numerically EPERM).
-  if (kn.kn_kevent.filter !== EVFILT_READ) return 1;
+  if (kn.kn_kevent.filter !== EVFILT_READ) return kqfilter_unsupported(k);
   kn.kn_fop = kqread_filtops;
   kq.kq_sel.unshift(kn);
   return 0;
@@ -534,56 +584,64 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
   }
 
   if (!kn && (kev.flags & EV_ADD) === 0) return ENOENT;
+  const modern = kern_version_at_least(k.build, 'netbsd-modern');
+  const fresh = !kn;
 
-  if (kev.flags & EV_ADD) {
-    if (!kn) {
-      const sfflags = kev.fflags;
-      const sdata = kev.data;
-      kev.fflags = 0;
-      kev.data = 0;
-      const created = k.knote_pool.pool_get(() => new Knote(k.kn_serial++, kq, fops, { ...kev }));
-      created.kn_fp = fp;
-      created.kn_sfflags = sfflags;
-      created.kn_sdata = sdata;
-      if (k.build.has('kcont-knote')) {
-        created.kn_kcont = kcont(k, kc_pool_get(k), kq_func, created, KC_IPL_IMMED);
-        if (k.build.has('mutant-kc-autofree')) created.kn_kcont.kc_flags |= KC_AUTOFREE;
-      }
-      knote_attach(created, fdp);
-      const error = fops.f_attach(k, created);
-      if (error !== 0) {
-        yield* knote_drop(k, created, fdp, `attach failed (${error})`);
-        return error;
-      }
-      kn = created;
-      kn_touch(k, kn);
-      kn_trace(k, kn, 'attach', 'registered by EV_ADD');
-    } else if (kn.kn_fop?.f_touch) {
-      // Modern: a filter with f_touch decides itself what a later change means (EVFILT_USER).
-      kn.kn_fop.f_touch(k, kn, kev, 'EVENT_REGISTER');
-      kn.kn_kevent.udata = kev.udata;
+  if (!kn) {
+    const sfflags = kev.fflags;
+    const sdata = kev.data;
+    kev.fflags = 0;
+    kev.data = 0;
+    const created = k.knote_pool.pool_get(() => new Knote(k.kn_serial++, kq, fops, { ...kev }));
+    created.kn_fp = fp;
+    created.kn_sfflags = sfflags;
+    created.kn_sdata = sdata;
+    if (k.build.has('kcont-knote')) {
+      created.kn_kcont = kcont(k, kc_pool_get(k), kq_func, created, KC_IPL_IMMED);
+      if (k.build.has('mutant-kc-autofree')) created.kn_kcont.kc_flags |= KC_AUTOFREE;
+    }
+    knote_attach(created, fdp);
+    const error = fops.f_attach(k, created);
+    if (error !== 0) {
+      yield* knote_drop(k, created, fdp, `attach failed (${error})`);
+      return error;
+    }
+    kn = created;
+    kn_touch(k, kn);
+    kn_trace(k, kn, 'attach', 'registered by EV_ADD');
+  }
+  // EV_DELETE: an else-branch of EV_ADD in 2.0 (EV_ADD wins); modern tests it first, so it
+  // deletes an existing knote whatever else the change says.
+  if (kev.flags & EV_DELETE && (modern ? !fresh : (kev.flags & EV_ADD) === 0)) {
+    kn.kn_fop?.f_detach(k, kn);
+    yield* knote_drop(k, kn, fdp, 'EV_DELETE');
+    return 0;
+  }
+  const fop = kn.kn_fop as Filterops;
+  if (!fresh && modern) {
+    // 1.140: every change to an existing knote replaces udata, then goes to the filter's
+    // f_touch (non-fd filters: EVFILT_TIMER, EVFILT_USER) or replaces the saved values.
+    kn.kn_kevent.udata = kev.udata;
+    if (!fop.f_isfd && fop.f_touch) {
+      const error = yield* fop.f_touch(k, kn, kev, 'EVENT_REGISTER');
+      if (error) return error;
     } else {
-      // Later changes replace the saved filter values and udata only; a filter that
-      // already fired is not reset, and flags such as EV_ONESHOT are not refreshed.
       kn.kn_sfflags = kev.fflags;
       kn.kn_sdata = kev.data;
-      kn.kn_kevent.udata = kev.udata;
-      if (k.build.has('kcont-knote')) KN_KC_ASSERT(k, kn);
     }
-    const s = k.build.has('mutant-register-nospl') ? k.m.cpl : splsched(k.m);
-    if (yield* (kn.kn_fop as Filterops).f_event(k, kn, 0)) yield* KNOTE_ACTIVATE(k, kn);
-    yield* splx(k.m, s, 'kqueue_register:splx');
-  } else if (kev.flags & EV_DELETE) {
-    (kn as Knote).kn_fop?.f_detach(k, kn as Knote);
-    yield* knote_drop(k, kn as Knote, fdp, 'EV_DELETE');
-    return 0;
-  } else if (kn?.kn_fop?.f_touch) {
-    // Modern: every change to an existing knote reaches f_touch, not only EV_ADD
-    // (EVFILT_USER's NOTE_TRIGGER comes with flags 0); then the event is re-evaluated.
+  } else if (!fresh && kev.flags & EV_ADD) {
+    // Later EV_ADDs replace the saved filter values and udata only; a filter that already
+    // fired is not reset, and flags such as EV_ONESHOT are not refreshed.
+    kn.kn_sfflags = kev.fflags;
+    kn.kn_sdata = kev.data;
     kn.kn_kevent.udata = kev.udata;
-    kn.kn_fop.f_touch(k, kn, kev, 'EVENT_REGISTER');
-    const s = splsched(k.m);
-    if (yield* kn.kn_fop.f_event(k, kn, 0)) yield* KNOTE_ACTIVATE(k, kn);
+    if (k.build.has('kcont-knote')) KN_KC_ASSERT(k, kn);
+  }
+  // Is it true already? 2.0 asks after an EV_ADD; modern after every change, so EV_ENABLE
+  // after EV_DISPATCH requeues a knote whose condition still holds.
+  if (kev.flags & EV_ADD || modern) {
+    const s = k.build.has('mutant-register-nospl') ? k.m.cpl : splsched(k.m);
+    if (yield* fop.f_event(k, kn, 0)) yield* KNOTE_ACTIVATE(k, kn);
     yield* splx(k.m, s, 'kqueue_register:splx');
   }
   KASSERT(kn !== undefined, 'kqueue_register: knote found or created');
@@ -595,7 +653,8 @@ export function* kqueue_register(k: Kernel, kq: Kqueue, kev: Kevent): KGen<numbe
     kn_trace(k, kn, 'disable', 'EV_DISABLE');
     yield* splx(k.m, s, 'kqueue_register:splx');
   }
-  if (kev.flags & EV_ENABLE && kn.kn_status & KN_DISABLED) {
+  // Modern EV_ENABLE is knote_enqueue, which clears KN_DISABLED whether it was set or not.
+  if (kev.flags & EV_ENABLE && (kn.kn_status & KN_DISABLED || modern)) {
     const s = splsched(k.m);
     kn.kn_status &= ~KN_DISABLED;
     kn_trace(k, kn, 'enable', 'EV_ENABLE');
@@ -619,14 +678,21 @@ function timeout_usec(k: Kernel, ts: Timespec): number | undefined {
   return sec * 1_000_000 + usec;
 }
 
+/* A kevent timing out: every knote still queued waits for the next call (the trace says so). */
+function timed_out_over(k: Kernel, kq: Kqueue, why: string): void {
+  k.m.touch('chan', kq.chanName);
+  for (const kn of kq.kq_head) if (!kn.isMarker) kn_trace(k, kn, 'timed-out', why);
+}
+
 /** EV_DISPATCH exists only on the modern build; older kernels keep the bit but ignore it. */
 function dispatch(k: Kernel, kn: Knote): boolean {
   return (kn.kn_kevent.flags & EV_DISPATCH) !== 0 && kern_version_at_least(k.build, 'netbsd-modern');
 }
 
-function copy_kevent(k: Kernel, kn: Knote): Kevent {
+function* copy_kevent(k: Kernel, kn: Knote): KGen<Kevent> {
   const kev = { ...kn.kn_kevent };
-  kn.kn_fop?.f_touch?.(k, kn, kev, 'EVENT_PROCESS');
+  const fop = kn.kn_fop as Filterops;
+  if (kern_version_at_least(k.build, 'netbsd-modern') && !fop.f_isfd && fop.f_touch) yield* fop.f_touch(k, kn, kev, 'EVENT_PROCESS');
   return kev;
 }
 
@@ -634,6 +700,15 @@ function copy_kevent(k: Kernel, kn: Knote): Kevent {
 
 function ktickle(k: Kernel): boolean {
   return k.build.has('ktickle-v1') || k.build.has('ktickle-v2');
+}
+
+/*
+ * ktickle-v2-splsched: the patch's two kq_lock sites raised to splsched, as 1.41 takes
+ * kq_lock everywhere else, so softnet's knote_enqueue cannot come in while it is held.
+ * Returns the cpl to restore, or null on the patch as posted (the lock taken at spl0).
+ */
+function tickle_splsched(k: Kernel): Cpl | null {
+  return k.build.has('ktickle-v2-splsched') ? splsched(k.m) : null;
 }
 
 function tickle_trace(k: Kernel, kq: Kqueue, op: 'tickle' | 'eintr' | 'clear' | 'return', why: string): void {
@@ -653,13 +728,17 @@ function* kqueue_scan_return(
   tickle_eintr: boolean,
 ): KGen<{ error: number; retval: number }> {
   if (!ktickle(k)) return r;
+  const s = tickle_splsched(k);
   yield 'kqueue_scan:simple_lock';
+  simple_lock(k, kq.kq_lock, 'kqueue_scan');
   k.m.touch('chan', kq.chanName);
   if (!(tickle_eintr && k.build.has('mutant-tickle-sticky'))) {
     if (kq.kq_state & KQ_TICKLED) tickle_trace(k, kq, 'clear', tickle_eintr ? 'consumed by the EINTR return' : 'consumed by this return');
     kq.kq_state &= ~KQ_TICKLED;
   }
   yield 'kqueue_scan:simple_unlock';
+  simple_unlock(k, kq.kq_lock, 'kqueue_scan');
+  if (s !== null) yield* splx(k.m, s, 'kqueue_scan:splx');
   tickle_trace(k, kq, 'return', r.error ? `error ${r.error}` : `${r.retval} event(s)`);
   return r;
 }
@@ -691,9 +770,13 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
 
   scan: for (;;) {
     if (!first && tsp) {
-      // retry: a wakeup that found nothing re-computes the remaining time.
+      // retry: a wakeup re-computes the remaining time first; past the deadline the scan
+      // returns 0 without looking at the queue, even for the event that woke it.
       timeout = hzto(k, deadline_us);
-      if (timeout <= 0) break;
+      if (timeout <= 0) {
+        timed_out_over(k, kq, 'the deadline passed before the retry: kevent returns 0 and leaves it queued');
+        break;
+      }
     }
     first = false;
 
@@ -737,6 +820,7 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
           k.m.touch('chan', kq.chanName);
         }
         error = yield* ltsleep(k, kq, true, 'kqread', timeout);
+        if (error === EWOULDBLOCK) timed_out_over(k, kq, 'queued after the timeout fired: kevent returns 0 and leaves it queued');
       }
       yield* splx(k.m, s, 'kqueue_scan:splx');
       if (error === 0) continue;
@@ -776,7 +860,7 @@ export function* kqueue_scan(k: Kernel, fp: File, maxevents: number, tsp: Timesp
         kn_trace(k, kn, 'skip', 'no longer true when re-checked');
         continue;
       }
-      staged.push(copy_kevent(k, kn));
+      staged.push(yield* copy_kevent(k, kn));
       kn_trace(k, kn, 'deliver', `copied out to pid ${p.p_pid}`);
       if (oneshot) {
         kn.kn_status &= ~KN_QUEUED;
@@ -835,15 +919,27 @@ const file_filtops: Filterops = {
 
 /* EVFILT_PROC */
 
+/*
+ * Whether the current process may watch p: not if p is owned by another (the real uids
+ * differ) or has changed credentials (P_SUGID), unless the watcher is the super-user
+ * (suser(9) looks at the effective uid). Modern's kauth listener (kqueue_listener_cb) and
+ * secmodel_suser decide the same way.
+ */
+function proc_watchable(k: Kernel, p: Proc): boolean {
+  const self = curlwp(k).l_proc;
+  return (p.p_cred.ruid === self.p_cred.ruid && (p.p_flag & P_SUGID) === 0) || self.p_cred.euid === 0;
+}
+
 function filt_procattach(k: Kernel, kn: Knote): number {
   const p = k.procs.find((x) => x.p_pid === kn.kn_kevent.ident && x.p_stat === 'active');
   if (!p) return ESRCH;
-  const self = curlwp(k).l_proc;
-  if (p.p_ruid !== self.p_ruid && self.p_ruid !== 0) return EACCES;
+  if (!proc_watchable(k, p)) return EACCES;
   kn.kn_ptr = p;
   kn.kn_kevent.flags |= EV_CLEAR;
+  // Modern: NOTE_CHILD is only ever made by the kernel (knote_proc_fork_track).
+  if (kern_version_at_least(k.build, 'netbsd-modern')) kn.kn_sfflags &= ~NOTE_CHILD;
   // A knote the kernel registered for NOTE_TRACK on a new child reports NOTE_CHILD at once.
-  if (kn.kn_kevent.flags & EV_FLAG1) {
+  else if (kn.kn_kevent.flags & EV_FLAG1) {
     kn.kn_kevent.data = kn.kn_sdata;
     kn.kn_kevent.fflags = NOTE_CHILD;
     kn.kn_kevent.flags &= ~EV_FLAG1;
@@ -867,9 +963,13 @@ function* filt_proc(k: Kernel, kn: Knote, hint: number): KGen<boolean> {
     kn.kn_kevent.flags |= EV_EOF | EV_ONESHOT;
     const p = kn.kn_ptr as Proc;
     p.p_klist.splice(p.p_klist.indexOf(kn), 1);
+    // Modern knote_proc_exit: data is the wait status (P_WAITSTATUS).
+    if (kern_version_at_least(k.build, 'netbsd-modern')) kn.kn_kevent.data = P_WAITSTATUS(p);
     return true;
   }
-  if (event === NOTE_FORK && kn.kn_sfflags & NOTE_TRACK) {
+  if (event === NOTE_FORK && kn.kn_sfflags & NOTE_TRACK && kern_version_at_least(k.build, 'netbsd-modern')) {
+    if (yield* knote_proc_fork_track(k, kn, hint & NOTE_PDATAMASK)) kn.kn_kevent.fflags = (kn.kn_kevent.fflags | NOTE_TRACKERR) >>> 0;
+  } else if (event === NOTE_FORK && kn.kn_sfflags & NOTE_TRACK) {
     const kev: Kevent = {
       ident: hint & NOTE_PDATAMASK,
       filter: kn.kn_kevent.filter,
@@ -891,19 +991,113 @@ const proc_filtops: Filterops = {
   f_event: filt_proc,
 };
 
-/* EVFILT_TIMER: a callout per knote, run from softclock. */
+/*
+ * Modern knote_proc_fork_track: rather than kqueue_register, two knotes for the child, so
+ * that NOTE_CHILD and the child's NOTE_EXIT never fold into one event: kntrack follows the
+ * child (its own NOTE_TRACK included), and knchild, on no klist and KN_DETACHED, reports
+ * NOTE_CHILD once (EV_ONESHOT), with the parent's pid in data. EACCES if the forking process
+ * may not watch the child (set-id, or another's): the caller's NOTE_TRACKERR.
+ */
+function* knote_proc_fork_track(k: Kernel, okn: Knote, pid: number): KGen<number> {
+  const p1 = curlwp(k).l_proc;
+  const p2 = k.procs.find((x) => x.p_pid === pid) as Proc;
+  if (!proc_watchable(k, p2)) return EACCES;
+  const kq = okn.kn_kq;
+  const kev: Kevent = {
+    ident: pid,
+    filter: okn.kn_kevent.filter,
+    flags: okn.kn_kevent.flags | EV_ADD | EV_ENABLE | EV_CLEAR,
+    fflags: 0,
+    data: 0,
+    udata: okn.kn_kevent.udata,
+  };
+  const kntrack = k.knote_pool.pool_get(() => new Knote(k.kn_serial++, kq, proc_filtops, { ...kev }));
+  kntrack.kn_sfflags = okn.kn_sfflags;
+  kntrack.kn_sdata = p1.p_pid;
+  kntrack.kn_ptr = p2;
+  const knchild = k.knote_pool.pool_get(
+    () => new Knote(k.kn_serial++, kq, proc_filtops, { ...kev, flags: kev.flags | EV_ONESHOT, fflags: NOTE_CHILD, data: p1.p_pid }),
+  );
+  knchild.kn_ptr = p2;
+  p2.p_klist.unshift(kntrack);
+  knote_attach(kntrack, kq.kq_fdp);
+  knote_attach(knchild, kq.kq_fdp);
+  knchild.kn_status = KN_DETACHED;
+  kn_trace(k, kntrack, 'attach', `NOTE_TRACK: follows child ${pid}`);
+  kn_trace(k, knchild, 'attach', `NOTE_TRACK: reports NOTE_CHILD of ${pid}`);
+  yield* KNOTE_ACTIVATE(k, knchild);
+  return 0;
+}
+
+/*
+ * EVFILT_TIMER: a callout per knote, run from softclock.
+ *   2.0 (1.19): data is a period in milliseconds (mstohz), EV_CLEAR always, and the knote
+ *   counts expirations; fflags mean nothing and a later EV_ADD does not touch the timer.
+ *   Modern (1.140, filt_timercompute): fflags name data's unit (NOTE_SECONDS, NOTE_MSECONDS,
+ *   NOTE_USECONDS, NOTE_NSECONDS) and NOTE_ABSTIME makes data a CLOCK_REALTIME deadline that
+ *   fires once (level-triggered, no EV_CLEAR; already past: true at once); periods are
+ *   tstohz ticks; filt_timertouch makes a later EV_ADD stop, reset and restart the timer.
+ */
+
+/** kn_sdata of a modern timer that does not run again (FILT_TIMER_NOSCHED). */
+const FILT_TIMER_NOSCHED = -1;
+const INT_MAX = 0x7fffffff;
+const NSEC_PER_UNIT = [1_000_000, 1_000_000_000, 1000, 1];
+
+/* filt_timercompute: the ticks to the first expiry; kev's data becomes the period to re-arm. */
+function filt_timercompute(k: Kernel, kev: Kevent): { error: number; tticks: number } {
+  if (kev.fflags & ~(NOTE_TIMER_UNITMASK | NOTE_ABSTIME)) return { error: EINVAL, tticks: 0 };
+  let ns = kev.data * (NSEC_PER_UNIT[kev.fflags & NOTE_TIMER_UNITMASK] as number);
+  if (kev.fflags & NOTE_ABSTIME) {
+    const now = clock_timespec(k, CLOCK_REALTIME) as Timespec;
+    kev.data = FILT_TIMER_NOSCHED;
+    const left = ns - (now.sec * 1e9 + now.nsec);
+    if (left <= 0) return { error: 0, tticks: FILT_TIMER_NOSCHED };
+    ns = left;
+  } else {
+    kev.flags |= EV_CLEAR;
+  }
+  let tticks = tvtohz(k, Math.trunc(ns / 1000));
+  if (tticks === 0) {
+    if (kev.data === 0) return { error: EINVAL, tticks: 0 };
+    tticks = 1;
+  } else if (tticks > INT_MAX) return { error: EINVAL, tticks: 0 };
+  kev.data = kev.flags & EV_ONESHOT ? FILT_TIMER_NOSCHED : tticks;
+  return { error: 0, tticks };
+}
+
+/* filt_timerstart: arm the callout, or fire at once for a deadline already past. */
+function filt_timerstart(k: Kernel, kn: Knote, tticks: number): void {
+  if (tticks === FILT_TIMER_NOSCHED) kn.kn_kevent.data = 1;
+  else callout_reset(k, kn.kn_hook as Callout, tticks, filt_timerexpire, kn);
+}
 
 function* filt_timerexpire(k: Kernel, arg: unknown): KGen {
   const kn = arg as Knote;
   k.knote_pool.pool_check(kn, 'filt_timerexpire');
   kn.kn_kevent.data++;
   yield* KNOTE_ACTIVATE(k, kn);
-  if ((kn.kn_kevent.flags & EV_ONESHOT) === 0) {
+  if (kern_version_at_least(k.build, 'netbsd-modern')) {
+    if (kn.kn_sdata !== FILT_TIMER_NOSCHED) callout_schedule(k, kn.kn_hook as Callout, kn.kn_sdata);
+  } else if ((kn.kn_kevent.flags & EV_ONESHOT) === 0) {
     callout_schedule(k, kn.kn_hook as Callout, mstohz(k, kn.kn_sdata));
   }
 }
 
 function filt_timerattach(k: Kernel, kn: Knote): number {
+  if (kern_version_at_least(k.build, 'netbsd-modern')) {
+    const kev = { ...kn.kn_kevent, fflags: kn.kn_sfflags, data: kn.kn_sdata };
+    const r = filt_timercompute(k, kev);
+    if (r.error) return r.error;
+    // Counted only after the checks, and given back when the limit is hit.
+    if (k.kq_ncallouts + 1 >= k.kq_calloutmax) return ENOMEM;
+    k.kq_ncallouts++;
+    kn.kn_sdata = kev.data;
+    kn.kn_kevent.flags = kev.flags;
+    kn.kn_hook = new Callout(`filt_timerexpire(kn ${kn.kn_serial})`);
+    filt_timerstart(k, kn, r.tticks);
+    return 0;
+  }
   if (k.kq_ncallouts >= k.kq_calloutmax) return ENOMEM;
   // XXX as in the kernel: counted before the EINVAL check, and a failed attach is
   // dropped without detach, so each EV_ADD with data 0 leaks one count toward the limit.
@@ -921,8 +1115,29 @@ function filt_timerattach(k: Kernel, kn: Knote): number {
 }
 
 function filt_timerdetach(k: Kernel, kn: Knote): void {
+  // Modern: "prevent rescheduling when we expire".
+  if (kern_version_at_least(k.build, 'netbsd-modern')) kn.kn_sdata = FILT_TIMER_NOSCHED;
   callout_stop(k, kn.kn_hook as Callout);
   k.kq_ncallouts--;
+}
+
+/*
+ * Modern filt_timertouch: an EV_ADD to an existing timer stops it, takes it off the queue
+ * (knote_deactivate), resets the count and starts it again with the new values and flags.
+ */
+function* filt_timertouch(k: Kernel, kn: Knote, kev: Kevent, type: 'EVENT_REGISTER' | 'EVENT_PROCESS'): KGen<number> {
+  if (type === 'EVENT_PROCESS' || (kev.flags & EV_ADD) === 0) return 0;
+  callout_stop(k, kn.kn_hook as Callout);
+  if (kn.kn_status & KN_QUEUED) yield* knote_dequeue(k, kn);
+  kn.kn_status &= ~KN_ACTIVE;
+  kn.kn_kevent.data = 0;
+  const r = filt_timercompute(k, kev);
+  if (r.error) return r.error;
+  kn.kn_sdata = kev.data;
+  kn.kn_kevent.flags = kev.flags;
+  kn.kn_sfflags = kev.fflags;
+  filt_timerstart(k, kn, r.tticks);
+  return 0;
 }
 
 function* filt_timer(_k: Kernel, kn: Knote, _hint: number): KGen<boolean> {
@@ -934,6 +1149,7 @@ const timer_filtops: Filterops = {
   f_attach: filt_timerattach,
   f_detach: filt_timerdetach,
   f_event: filt_timer,
+  f_touch: filt_timertouch,
 };
 
 /*
@@ -953,7 +1169,7 @@ function* filt_user(_k: Kernel, kn: Knote, _hint: number): KGen<boolean> {
   return kn.kn_hookid !== 0;
 }
 
-function filt_usertouch(_k: Kernel, kn: Knote, kev: Kevent, type: 'EVENT_REGISTER' | 'EVENT_PROCESS'): void {
+function* filt_usertouch(_k: Kernel, kn: Knote, kev: Kevent, type: 'EVENT_REGISTER' | 'EVENT_PROCESS'): KGen<number> {
   if (type === 'EVENT_REGISTER') {
     if (kev.fflags & NOTE_TRIGGER) kn.kn_hookid = 1;
     const ffctrl = (kev.fflags & NOTE_FFCTRLMASK) >>> 0;
@@ -968,7 +1184,7 @@ function filt_usertouch(_k: Kernel, kn: Knote, kev: Kevent, type: 'EVENT_REGISTE
       kn.kn_kevent.data = 0;
       kn.kn_kevent.fflags = 0;
     }
-    return;
+    return 0;
   }
   kev.fflags = kn.kn_sfflags;
   kev.data = kn.kn_sdata;
@@ -977,6 +1193,7 @@ function filt_usertouch(_k: Kernel, kn: Knote, kev: Kevent, type: 'EVENT_REGISTE
     kn.kn_kevent.data = 0;
     kn.kn_kevent.fflags = 0;
   }
+  return 0;
 }
 
 const user_filtops: Filterops = {
@@ -1006,6 +1223,9 @@ function kfilter_byfilter(k: Kernel, filter: number): Filterops | null {
       return timer_filtops;
     case EVFILT_USER:
       return kern_version_at_least(k.build, 'netbsd-modern') ? user_filtops : null;
+    case EVFILT_EMPTY:
+      // Modern: a descriptor filter like READ and WRITE; sockets implement it (filt_soempty).
+      return kern_version_at_least(k.build, 'netbsd-modern') ? file_filtops : null;
     default:
       return null;
   }
@@ -1035,7 +1255,7 @@ function kfilter_names(k: Kernel): readonly (readonly [number, string])[] {
     [EVFILT_SIGNAL, 'EVFILT_SIGNAL'],
     [EVFILT_TIMER, 'EVFILT_TIMER'],
   ];
-  // Modern names EVFILT_FS and EVFILT_EMPTY too; kqsim models neither filter's ops.
+  // Modern names EVFILT_FS, EVFILT_USER and EVFILT_EMPTY too (kqsim models no EVFILT_FS ops).
   if (kern_version_at_least(k.build, 'netbsd-modern'))
     sys.push([EVFILT_FS, 'EVFILT_FS'], [EVFILT_USER, 'EVFILT_USER'], [EVFILT_EMPTY, 'EVFILT_EMPTY']);
   return sys;
@@ -1076,16 +1296,22 @@ function* kqueue_ioctl(k: Kernel, fp: File, cmd: string, arg: unknown): KGen<num
       arg.filter = filter;
       return 0;
     }
-    case 'KTICKLE':
+    case 'KTICKLE': {
       if (!ktickle(k)) return ENOTTY;
-      // 1.41 takes kq_lock here at spl0: an interrupt can still arrive around it.
+      // The patch takes kq_lock here at spl0, where an interrupt can still arrive while it
+      // is held; -splsched raises to splsched first.
+      const s = tickle_splsched(k);
       yield 'kqueue_ioctl:simple_lock';
+      simple_lock(k, kq.kq_lock, 'kqueue_ioctl');
       k.m.touch('chan', kq.chanName);
       kq.kq_state |= KQ_TICKLED;
       tickle_trace(k, kq, 'tickle', kq.kq_state & KQ_SLEEP ? 'a thread sleeps in kevent: wake it' : 'nobody sleeps in kevent: the flag waits');
       yield 'kqueue_ioctl:simple_unlock';
+      simple_unlock(k, kq.kq_lock, 'kqueue_ioctl');
+      if (s !== null) yield* splx(k.m, s, 'kqueue_ioctl:splx');
       if (!k.build.has('mutant-tickle-no-wakeup')) yield* kqueue_wakeup(k, kq);
       return 0;
+    }
     default:
       return ENOTTY;
   }

@@ -468,7 +468,7 @@ function* kcont_worker(k: Kernel): KGen {
  * where the port has generic ones, and the kthread, which starts and goes to sleep.
  */
 export function kcont_init(k: Kernel): void {
-  const kproc = new Proc(0, 'kcont', null, 0);
+  const kproc = new Proc(0, 'kcont', null, { ruid: 0, euid: 0, svuid: 0 });
   const st: KcontState = {
     kc_pool: new Pool<Kc>('kc_pool'),
     kcq_softclock: new Kcq('kcq_softclock', true),

@@ -6,13 +6,15 @@
  *                          signal is ignored"). An interruptible sleeper is woken.
  *   CURSIG(p)              the next signal to deliver, or 0
  *   postsig(k, p, sig)     deliver it at the return to user mode: handler or default action
+ *   sigsuspend1(k)         sleep until a signal is delivered (pause(3)); always EINTR
  *   sig_filtops            attach/detach/event for EVFILT_SIGNAL
  */
 import { KASSERT, type KGen } from '../machine/machine.ts';
+import { EINTR } from './errno.ts';
 import { EV_CLEAR, NOTE_SIGNAL } from './event_h.ts';
 import { type Filterops, type Knote, knote } from './kern_event.ts';
 import { exit1 } from './kern_exit.ts';
-import { curlwp, setrunnable_lwp } from './kern_synch.ts';
+import { curlwp, ltsleep, setrunnable_lwp } from './kern_synch.ts';
 import type { Kernel } from './kernel.ts';
 import { L_SINTR, type Proc, type SigAction } from './proc.ts';
 
@@ -110,7 +112,18 @@ export function* postsig(k: Kernel, sig: number): KGen {
     return;
   }
   k.bus.emit('signal', { pid: p.p_pid, sig: sig_name(sig), action: 'default action: terminate' });
-  yield* exit1(k, 128 + sig);
+  yield* exit1(k, 0, sig);
+}
+
+/*
+ * sigsuspend(2) with the mask unchanged, as pause(3) calls it: sleep until a signal is
+ * posted, and return EINTR rather than restarting, as sys___sigsuspend does.
+ */
+export function* sigsuspend1(k: Kernel): KGen<number> {
+  const p = curlwp(k).l_proc;
+  const chan = { chanName: `pause ${p.p_pid}` };
+  while ((yield* ltsleep(k, chan, true, 'pause', 0)) === 0) yield 'sigsuspend:woken';
+  return EINTR;
 }
 
 /* EVFILT_SIGNAL: the knote hangs on the registering process's p_klist. */

@@ -6,15 +6,30 @@
  *                                           only with PCATCH). May not be called from an
  *                                           interrupt. The caller's spl is kept across the sleep.
  *   wakeup(k, chan)     make every thread sleeping on chan runnable, in the order they slept
+ *   Both panic when called at an IPL above splsched (SCHED_ASSERT_SPL below).
  *   unsleep(k, l)       take a thread off its sleep queue (signals, timeouts)
  *   curlwp(k)           the lwp the cpu is running (undefined in idle)
  */
-import { BLOCK, KASSERT, type KGen } from '../machine/machine.ts';
+import { BLOCK, KASSERT, type KGen, panic } from '../machine/machine.ts';
 import { EINTR, ERESTART, EWOULDBLOCK } from './errno.ts';
 import { CURSIG, sigaction_restarts } from './kern_sig.ts';
 import { Callout, callout_reset, callout_stop } from './kern_timeout.ts';
 import type { Kernel } from './kernel.ts';
 import { L_SINTR, L_TIMEOUT, type Lwp, type WaitChannel } from './proc.ts';
+
+/*
+ * The run queues and sleep queues are protected by splsched (SCHED_LOCK raises to it), so a
+ * context whose cpl blocks more than splsched does is one splsched cannot keep out: an
+ * IPL_SERIAL handler calling wakeup() can land inside a SCHED_LOCK section and corrupt the
+ * queues. The 2004 kernel has no check for it (a LOCKDEBUG multiprocessor kernel reports
+ * sched_lock taken against itself); kqsim stops the run with a simulated panic at the call.
+ */
+function SCHED_ASSERT_SPL(k: Kernel, fn: string): void {
+  const p = k.m.platform;
+  if (!p.covers(p.cplOf('sched'), k.m.cpl)) {
+    panic(`${fn} called from ${k.m.contextName()} at cpl ${k.m.iplName()}, above splsched: SCHED_LOCK cannot keep it out of the run queues`);
+  }
+}
 
 export function curlwp(k: Kernel): Lwp {
   const t = k.m.curthread;
@@ -24,6 +39,7 @@ export function curlwp(k: Kernel): Lwp {
 
 export function* ltsleep(k: Kernel, chan: WaitChannel, catch_: boolean, wmesg: string, timo: number): KGen<number> {
   KASSERT(!k.m.inInterrupt(), `ltsleep "${wmesg}" from process context`);
+  SCHED_ASSERT_SPL(k, 'ltsleep');
   const l = curlwp(k);
   const p = l.l_proc;
   let sig = 0;
@@ -73,6 +89,7 @@ export function setrunnable_lwp(k: Kernel, l: Lwp, reason: string): void {
 }
 
 export function wakeup(k: Kernel, chan: WaitChannel): void {
+  SCHED_ASSERT_SPL(k, 'wakeup');
   k.m.touch('sleepq');
   for (const l of k.sleepq.filter((x) => x.l_wchan === chan)) {
     setrunnable_lwp(k, l, `wakeup(${chan.chanName})`);

@@ -78,13 +78,20 @@ export function callout_any_due(k: Kernel): boolean {
   return next_due_callout(k) !== undefined;
 }
 
+/*
+ * softclock's callout loop, as kern_timeout.c runs it (and 4.4BSD's softclock before it):
+ * the callout queue is handled under CALLOUT_LOCK (splsched), which is dropped around each
+ * call, `CALLOUT_UNLOCK(s); (*func)(arg); CALLOUT_LOCK(s);`. So the preemption point is the
+ * unlock before each call (its splx back to IPL_SOFTCLOCK); after the last call the unlock
+ * and the return from the handler are one point.
+ */
 export function* softclock_run_due(k: Kernel): KGen {
   for (let c = next_due_callout(k); c; c = next_due_callout(k)) {
     callout_stop(k, c);
     const fn = c.c_func;
     if (!fn) continue;
     k.bus.emit('callout', { fn: c.c_name });
+    yield 'softclock:CALLOUT_UNLOCK';
     yield* fn(k, c.c_arg);
-    yield 'softclock:callout-done';
   }
 }

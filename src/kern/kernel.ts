@@ -86,7 +86,7 @@ export class Kernel {
   }
 
   proc_create(name: string, main: UserMain, parent: Proc | null, uid: number): Proc {
-    const p = new Proc(this.next_pid++, name, parent, uid);
+    const p = new Proc(this.next_pid++, name, parent, { ruid: uid, euid: uid, svuid: uid });
     this.procs.push(p);
     const thread = this.m.thread_create(`${name}[${p.p_pid}]`, proc_main(this, p, main), p.l);
     thread.userMode = true;

@@ -5,127 +5,40 @@
  *   - enters the kernel (traced as `syscall`), runs the sys_* code,
  *   - delivers pending signals on the way out (userret), restarting on ERESTART as the
  *     trap handler would, and returns (traced as `sysret`).
- * Results are plain data: ret (or -1), errno, and per-call extras (events, fds, data).
+ * Results are plain data: ret (or -1), errno, and per-call extras (events, fds, data, ...).
+ *
+ * The boundary itself is libc_syscall.ts; the calls are split by subsystem, each class
+ * extending the one before: libc_proc.ts (process, credentials, time, wait), libc_vfs.ts
+ * (files, directories, FIFOs), libc_net.ts (TCP), and this file (kqueue, kevent, pipes, the
+ * first sockets, signals, fork, lwps), whose Libc is what a scenario's process gets.
  */
-import { ControlFlow, type KGen, type Yield } from '../machine/machine.ts';
-import type { KeventOut } from '../trace.ts';
-import { EBADF, EINTR, EINVAL, ERESTART, ESRCH, EWOULDBLOCK, errno_name } from './errno.ts';
+import type { Yield } from '../machine/machine.ts';
+import { EBADF, EINVAL, ESRCH } from './errno.ts';
 import { filter_name, flags_name, type Kevent } from './event_h.ts';
-import { hzto, time_us } from './kern_clock.ts';
 import { fd_getfile, sys_close } from './kern_descrip.ts';
-import { kevent_out, sys_kevent, sys_kqueue, type Timespec } from './kern_event.ts';
+import { sys_kevent, sys_kqueue, type Timespec } from './kern_event.ts';
 import { exit1, fork1, LwpExit, sys_execve } from './kern_exit.ts';
 import { lwp_create, lwp_exit, lwp_wait } from './kern_lwp.ts';
-import { CURSIG, NSIG, postsig, psignal, SIGKILL, sig_name } from './kern_sig.ts';
-import { ltsleep } from './kern_synch.ts';
-import type { Kernel, UserMain } from './kernel.ts';
-import { sys_bind, sys_sendto, sys_socket_udp } from './netinet.ts';
-import type { Lwp, Proc, SigDisposition, WaitChannel } from './proc.ts';
+import { NSIG, psignal, SIGKILL, sig_name } from './kern_sig.ts';
+import type { UserMain } from './kernel.ts';
+import { LibcNet } from './libc_net.ts';
+import { ExpectationFailed, type Outcome, type SyscallGate, type SysResult } from './libc_syscall.ts';
+import { sys_sendto } from './netinet.ts';
+import type { SigDisposition } from './proc.ts';
+import { dofileread, dofilewrite } from './sys_generic.ts';
 import { sys_pipe } from './sys_pipe.ts';
 import { sys_open_tty } from './tty.ts';
 import { sys_socketpair } from './uipc_socket.ts';
+import { AF_INET, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM, sys_bind, sys_socket } from './uipc_syscalls.ts';
 
-export interface SysResult {
-  /** The syscall's return value, or -1 on error. */
-  readonly ret: number;
-  /** 0 on success, else the errno value. */
-  readonly errno: number;
-  /** The errno's name (`EINTR`), or `0`. */
-  readonly error: string;
-  /** kevent: the events copied out, in order. */
-  readonly events: readonly Kevent[];
-  /** pipe, socketpair: the two new descriptors. */
-  readonly fds: readonly number[];
-  /** read: the bytes read. */
-  readonly data: string;
-}
-
-export interface Outcome {
-  error: number;
-  ret?: number;
-  events?: Kevent[];
-  fds?: number[];
-  data?: string;
-  /** A design's returned events, as the trace shows them (src/designs/: not struct kevents). */
-  traced?: readonly KeventOut[];
-}
-
-/**
- * What the user API of another design (src/designs/) needs from a libc view: the kernel, the
- * process and lwp it runs on, and the one syscall boundary (traced entry, signals on the way
- * out, ERESTART). @internal
- */
-export interface SyscallGate {
-  readonly k: Kernel;
-  readonly proc: Proc;
-  readonly lwp: Lwp;
-  syscall(name: string, args: string, body: () => KGen<Outcome>): Generator<Yield, SysResult, void>;
-}
+export { ExpectationFailed, type Outcome, type SyscallGate, type SysResult };
 
 export interface ReadOptions {
   readonly nonblock?: boolean;
 }
 
 /** A user program's view of the kernel. */
-export class Libc {
-  constructor(
-    private readonly k: Kernel,
-    readonly proc: Proc,
-    /** The lwp this view runs on: the process's first one unless made by lwp_create. */
-    private readonly lwp: Lwp = proc.l,
-  ) {}
-
-  get pid(): number {
-    return this.proc.p_pid;
-  }
-
-  /** Signals this process's handlers have run for, in order. */
-  get caught(): readonly number[] {
-    return this.proc.p_caught;
-  }
-
-  /** For the user APIs of src/designs/ (see SyscallGate). @internal */
-  gate(): SyscallGate {
-    return { k: this.k, proc: this.proc, lwp: this.lwp, syscall: (name, args, body) => this.syscall(name, args, body) };
-  }
-
-  /* ---- the syscall boundary ---- */
-
-  /** `args` may be a function, for arguments that cost something to describe (built only when traced). */
-  private *syscall(name: string, args: string | (() => string), body: () => KGen<Outcome>): Generator<Yield, SysResult, void> {
-    const k = this.k;
-    const t = this.lwp.thread;
-    for (;;) {
-      yield `user:${name}`;
-      t.userMode = false;
-      if (k.bus.wants('syscall')) k.bus.emit('syscall', { pid: this.pid, name, args: typeof args === 'string' ? args : args() });
-      else k.bus.pass('syscall');
-      const o = yield* body();
-      // userret: deliver what was posted while we were in the kernel.
-      for (let sig = CURSIG(this.proc); sig !== 0; sig = CURSIG(this.proc)) yield* postsig(k, sig);
-      t.userMode = true;
-      if (o.error === ERESTART) continue;
-      const r: SysResult = {
-        ret: o.error ? -1 : (o.ret ?? 0),
-        errno: o.error,
-        error: errno_name(o.error),
-        events: o.events ?? [],
-        fds: o.fds ?? [],
-        data: o.data ?? '',
-      };
-      if (k.bus.wants('sysret')) {
-        k.bus.emit('sysret', {
-          pid: this.pid,
-          name,
-          ret: r.ret,
-          errno: r.error,
-          ...(o.events ? { events: o.events.map(kevent_out) } : o.traced ? { events: o.traced } : {}),
-        });
-      } else k.bus.pass('sysret');
-      return r;
-    }
-  }
-
+export class Libc extends LibcNet {
   *kqueue(): Generator<Yield, SysResult, void> {
     const { k } = this;
     return yield* this.syscall('kqueue', '', function* () {
@@ -162,15 +75,21 @@ export class Libc {
     });
   }
 
-  /** socket(AF_INET, SOCK_DGRAM, 0). */
-  *socket(): Generator<Yield, SysResult, void> {
+  /** socket(2): AF_INET with SOCK_DGRAM (UDP, the default) or SOCK_STREAM (TCP), | SOCK_NONBLOCK. */
+  *socket(domain = AF_INET, type = SOCK_DGRAM): Generator<Yield, SysResult, void> {
     const { k } = this;
-    return yield* this.syscall('socket', 'AF_INET, SOCK_DGRAM', function* () {
-      const r = yield* sys_socket_udp(k);
-      return { error: r.error, ret: r.fd };
-    });
+    const kind = (type & ~SOCK_NONBLOCK) === SOCK_STREAM ? 'SOCK_STREAM' : 'SOCK_DGRAM';
+    return yield* this.syscall(
+      'socket',
+      `${domain === AF_INET ? 'AF_INET' : domain}, ${kind}${type & SOCK_NONBLOCK ? '|SOCK_NONBLOCK' : ''}`,
+      function* () {
+        const r = yield* sys_socket(k, domain, type);
+        return { error: r.error, ret: r.fd };
+      },
+    );
   }
 
+  /** bind(2) to a port on the loopback address (UDP: a port above 0; TCP: 0 for an ephemeral one). */
   *bind(fd: number, port: number): Generator<Yield, SysResult, void> {
     const { k } = this;
     return yield* this.syscall('bind', `fd ${fd}, port ${port}`, function* () {
@@ -201,7 +120,7 @@ export class Libc {
     return yield* this.syscall('read', `fd ${fd}, ${nbytes} bytes${opts.nonblock ? ', O_NONBLOCK' : ''}`, function* () {
       const fp = fd_getfile(proc, fd);
       if (!fp) return { error: EBADF };
-      const r = yield* fp.f_ops.fo_read(k, fp, nbytes, opts.nonblock ?? false);
+      const r = yield* dofileread(k, fp, nbytes, opts.nonblock ?? false, null);
       return { error: r.error, ret: r.data.length, data: r.data };
     });
   }
@@ -211,7 +130,7 @@ export class Libc {
     return yield* this.syscall('write', `fd ${fd}, ${data.length} bytes${opts.nonblock ? ', O_NONBLOCK' : ''}`, function* () {
       const fp = fd_getfile(proc, fd);
       if (!fp) return { error: EBADF };
-      const r = yield* fp.f_ops.fo_write(k, fp, data, opts.nonblock ?? false);
+      const r = yield* dofilewrite(k, fp, data, opts.nonblock ?? false, null);
       return { error: r.error, ret: r.written };
     });
   }
@@ -243,6 +162,11 @@ export class Libc {
       if (sig !== 0) yield* psignal(k, p, sig);
       return { error: 0 };
     });
+  }
+
+  /** raise(3): kill(getpid(), sig). */
+  *raise(sig: number): Generator<Yield, SysResult, void> {
+    return yield* this.kill(this.pid, sig);
   }
 
   /** fork(2): the child runs `body` with its own view; returns the child's pid. */
@@ -304,47 +228,10 @@ export class Libc {
     });
   }
 
-  /** nanosleep(2): sleep interruptibly for `ms` milliseconds (EINTR on a signal). */
-  *nanosleep(ms: number): Generator<Yield, SysResult, void> {
-    const { k, proc } = this;
-    return yield* this.syscall('nanosleep', `${ms} ms`, function* () {
-      if (!Number.isFinite(ms) || ms < 0) return { error: EINVAL };
-      const chan: WaitChannel = { chanName: `nanosleep ${proc.p_pid}` };
-      const ticks = Math.max(1, hzto(k, time_us(k) + ms * 1000));
-      const error = yield* ltsleep(k, chan, true, 'nanoslp', ticks);
-      // A timed-out sleep is success; nanosleep is never restarted after a signal.
-      return { error: error === EWOULDBLOCK ? 0 : error === ERESTART ? EINTR : error };
-    });
-  }
-
   *exit(status: number): Generator<Yield, never, void> {
     yield 'user:exit';
     this.proc.l.thread.userMode = false;
     this.k.bus.emit('syscall', { pid: this.pid, name: 'exit', args: `status ${status}` });
     return yield* exit1(this.k, status);
   }
-
-  /* ---- scenario helpers (not syscalls) ---- */
-
-  /** Put a line in the trace. */
-  log(text: string): void {
-    this.k.bus.emit('log', { text: `${this.proc.p_comm}[${this.pid}]: ${text}` });
-  }
-
-  /**
-   * State an expectation. If it does not hold, the run ends at once with an `expectation`
-   * violation naming `what`.
-   */
-  expect(cond: boolean, what: string): void {
-    if (cond) return;
-    const message = `${this.proc.p_comm}[${this.pid}]: expected ${what}`;
-    this.k.bus.emit('violation', { invariant: 'expectation', message });
-    this.k.m.stop({ kind: 'violation', invariant: 'expectation', message });
-    throw new ExpectationFailed(message);
-  }
-}
-
-/** Unwinds a process whose expectation failed; the run has already been stopped. */
-export class ExpectationFailed extends ControlFlow {
-  override readonly name = 'ExpectationFailed';
 }

@@ -36,8 +36,9 @@ export class Lwp {
 }
 
 export interface Fileops {
-  fo_read(k: Kernel, fp: File, nbytes: number, nonblock: boolean): KGen<{ error: number; data: string }>;
-  fo_write(k: Kernel, fp: File, data: string, nonblock: boolean): KGen<{ error: number; written: number }>;
+  /** Read at `offset` (pread), or at and past the file's own offset when it is null. */
+  fo_read(k: Kernel, fp: File, nbytes: number, nonblock: boolean, offset: number | null): KGen<{ error: number; data: string }>;
+  fo_write(k: Kernel, fp: File, data: string, nonblock: boolean, offset: number | null): KGen<{ error: number; written: number }>;
   /** Attach a knote to the object behind the file; returns an errno (or 1, as the kernel does). */
   fo_kqfilter(k: Kernel, fp: File, kn: Knote): number;
   fo_ioctl(k: Kernel, fp: File, cmd: string, arg: unknown): KGen<number>;
@@ -45,10 +46,20 @@ export interface Fileops {
 }
 
 /** `kevent`: Linux kevent's /dev/kevent queue (src/designs/linux_kevent.ts). */
-export type FileType = 'kqueue' | 'pipe' | 'socket' | 'tty' | 'kevent';
+export type FileType = 'kqueue' | 'pipe' | 'socket' | 'tty' | 'vnode' | 'kevent';
+
+/* f_flag bits (sys/fcntl.h: FREAD = O_RDONLY + 1, and so on) */
+export const FREAD = 0x0001;
+export const FWRITE = 0x0002;
+export const FNONBLOCK = 0x0004;
+export const FAPPEND = 0x0008;
 
 export class File implements WaitChannel {
   f_count = 1;
+  /** FREAD / FWRITE / FNONBLOCK / FAPPEND. Pipes, sockets and ttys are opened read-write. */
+  f_flag = FREAD | FWRITE;
+  /** The offset of the next read or write (vnodes; fo_read and fo_write move it). */
+  f_offset = 0;
 
   constructor(
     readonly f_serial: number,
@@ -74,7 +85,21 @@ export class Filedesc {
   fd_knhash: Knote[][] | null = null;
 }
 
-export type ProcStat = 'active' | 'zombie';
+/** A zombie stays until its parent's wait4 reaps it. */
+export type ProcStat = 'active' | 'zombie' | 'reaped';
+
+/** The process's credentials (struct pcred + ucred, reduced to the user ids). */
+export interface Cred {
+  /** Real uid (p_ruid). */
+  ruid: number;
+  /** Effective uid (cr_uid): what permission checks use. */
+  euid: number;
+  /** Saved set-user-id (p_svuid). */
+  svuid: number;
+}
+
+/** p_flag: the process changed its credentials (set-id), so others may not trace it. */
+export const P_SUGID = 0x00000100;
 
 export class Proc implements WaitChannel {
   p_stat: ProcStat = 'active';
@@ -87,6 +112,13 @@ export class Proc implements WaitChannel {
   /** Signals delivered to a catching handler, in order (what the scenario can observe). */
   readonly p_caught: number[] = [];
   p_xstat = 0;
+  /** The signal that terminated the process (0 for exit(2)); with p_xstat, the wait status. */
+  p_xsig = 0;
+  p_flag = 0;
+  readonly p_cred: Cred;
+  /** The ITIMER_REAL callout (alarm, setitimer; kern_time.ts), created on first use, and its overruns. */
+  p_realtimer: Callout | null = null;
+  p_realtimer_overruns = 0;
   readonly p_children: Proc[] = [];
   readonly l: Lwp;
   readonly chanName: string;
@@ -95,8 +127,9 @@ export class Proc implements WaitChannel {
     readonly p_pid: number,
     readonly p_comm: string,
     readonly p_pptr: Proc | null,
-    readonly p_ruid: number,
+    cred: Cred,
   ) {
+    this.p_cred = { ...cred };
     this.l = new Lwp(this);
     this.chanName = `proc ${p_pid}`;
   }

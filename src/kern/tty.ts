@@ -14,7 +14,7 @@ import { spltty, splx } from '../machine/spl.ts';
 import { EAGAIN, EMFILE, ENOTTY } from './errno.ts';
 import { EVFILT_READ, EVFILT_WRITE } from './event_h.ts';
 import { fd_avail, fdalloc, file_create } from './kern_descrip.ts';
-import { type Filterops, type Knote, knote } from './kern_event.ts';
+import { type Filterops, type Knote, knote, kqfilter_unsupported } from './kern_event.ts';
 import { curlwp, ltsleep, wakeup } from './kern_synch.ts';
 import type { Kernel } from './kernel.ts';
 import type { File, Fileops, WaitChannel } from './proc.ts';
@@ -39,6 +39,7 @@ export function tty_attach(k: Kernel, events: readonly DeviceEvent[]): TtyState 
   return tp;
 }
 
+/* Nothing outranks IPL_SERIAL, so draining the UART needs no preemption point. */
 function* comintr(k: Kernel, tp: TtyState, ring: unknown[], fifo: string[]): KGen {
   k.m.touch('com0 fifo');
   while (ring.length > 0) fifo.push(ring.shift() as string);
@@ -46,16 +47,21 @@ function* comintr(k: Kernel, tp: TtyState, ring: unknown[], fifo: string[]): KGe
   yield* knote(k, tp.sc_klist, 0);
 }
 
+/*
+ * com.c's com_rxsoft loop at IPL_SOFTSERIAL: each chunk of the receive ring goes to the line
+ * discipline, ttyinput, which appends to t_rawq and calls ttwakeup (wakeup and the read
+ * klist's KNOTE) at spltty, then splx: that splx is the loop's preemption point.
+ */
 function* comsoft(k: Kernel, tp: TtyState, fifo: string[]): KGen {
   k.m.touch('com0 fifo');
   k.m.touch('chan', tp.chanName);
   for (let chunk = fifo.shift(); chunk !== undefined; chunk = fifo.shift()) {
     const s = spltty(k.m);
     tp.t_rawq += chunk;
-    yield* splx(k.m, s, 'comsoft:splx');
     // ttwakeup
     wakeup(k, tp);
     yield* knote(k, tp.t_rsel, 0);
+    yield* splx(k.m, s, 'comsoft:splx');
   }
 }
 
@@ -111,10 +117,10 @@ function* filt_ttywrite(_k: Kernel, kn: Knote, _hint: number): KGen<boolean> {
 const ttyread_filtops: Filterops = { f_isfd: true, f_attach: () => 0, f_detach: filt_ttydetach, f_event: filt_ttyread };
 const ttywrite_filtops: Filterops = { f_isfd: true, f_attach: () => 0, f_detach: filt_ttydetach, f_event: filt_ttywrite };
 
-function ttkqfilter(_k: Kernel, fp: File, kn: Knote): number {
+function ttkqfilter(k: Kernel, fp: File, kn: Knote): number {
   if (kn.kn_kevent.filter === EVFILT_READ) kn.kn_fop = ttyread_filtops;
   else if (kn.kn_kevent.filter === EVFILT_WRITE) kn.kn_fop = ttywrite_filtops;
-  else return 1;
+  else return kqfilter_unsupported(k);
   klist_of(fp, kn.kn_kevent.filter).unshift(kn);
   return 0;
 }

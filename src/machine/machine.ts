@@ -6,7 +6,8 @@
  * point; code between two yields is atomic. At every preemption point of every context, a
  * thread or an interrupt handler (the DESIGN's "interrupts, as the hardware takes them"):
  *   1. a pending interrupt that the cpl does not mask is taken at once, as hardware would,
- *      and nests on the interrupted frame;
+ *      and nests on the interrupted frame (the first in the port's dispatch order, and not
+ *      before the first step of a handler just entered);
  *   2. otherwise, if something else could happen here, the Chooser decides: a device whose
  *      level the cpl does not mask asserting its line, the clock ticking (while IPL_CLOCK is
  *      not masked, at most `busy_ticks_max` times a run, so exploration stays finite), or,
@@ -202,7 +203,7 @@ export interface MachineLimits {
   readonly busy_ticks_max: number;
 }
 
-export const DEFAULT_LIMITS: MachineLimits = { steps_max: 200_000, ticks_max: 1_000_000, busy_ticks_max: 0 };
+export const DEFAULT_LIMITS: MachineLimits = { steps_max: 200_000, ticks_max: 1_000_000, busy_ticks_max: 1 };
 
 /** The option of a clock tick landing while the cpu is busy. */
 const TICK_OPTION: ChoiceOption = { kind: 'tick', label: 'clock tick (hardclock)' };
@@ -397,12 +398,14 @@ export class Machine implements TraceClock {
       if (this.steps >= this.limits.steps_max) {
         throw new BudgetExceeded(`step budget of ${this.limits.steps_max} steps exceeded at tick ${this.ticks}`);
       }
-      const src = this.deliverable();
+      const frame = this.frames[this.frames.length - 1];
+      // A port dispatches one pending interrupt at a time and only looks again when that
+      // handler lowers the spl or returns: nothing nests before a handler's first step.
+      const src = frame?.at === 'start' ? undefined : this.deliverable();
       if (src) {
         this.takeInterrupt(src);
         continue;
       }
-      const frame = this.frames[this.frames.length - 1];
       if (frame) {
         this.observer?.boundary(this);
         if (frame.at !== 'start' && this.chooseAtPoint(frame.at, frame.cont, null)) continue;

@@ -6,6 +6,8 @@
  * says priorities are not a strict hierarchy, and macppc numbers its levels in reverse and
  * implements spl as bitmasks. Everything goes through the Platform functions below.
  *
+ *   i386, macppc, macppc_softintr   the ports of 2004 (macppc twice: with and without
+ *                            generic soft interrupts, which the sources read do not settle)
  *   platform_get(name)       look up a platform, or undefined
  *   PLATFORMS                every platform, in listing order
  *   Platform.raise/masks/... the only way to reason about a cpl value
@@ -63,7 +65,11 @@ export interface Platform {
   readonly rawIpl: Readonly<Record<IplName, number>>;
   /** Whether the port provides softintr_establish(9) (`__HAVE_GENERIC_SOFT_INTERRUPTS`). */
   readonly genericSoftInterrupts: boolean;
-  /** Order in which simultaneously deliverable sources are taken, highest priority first. */
+  /**
+   * The order in which the port dispatches sources that are pending and unmasked at once
+   * (Xspllower, do_pending_int): the first is taken; the others wait until its handler
+   * lowers the spl or returns.
+   */
   readonly deliveryOrder: readonly IrqSource[];
   /** The cpl an spl call for `ipl` stores on a cpu whose cpl is `cur` (splraise semantics). */
   raise(cur: Cpl, ipl: IplName): Cpl;
@@ -85,23 +91,38 @@ export function ipl_of_source(src: IrqSource): IplName {
 }
 
 /*
- * i386, NetBSD 2.0 (arch/i386/include/intr.h): levels are integers that grow with priority,
- * and a cpu at level L holds off every source whose level is <= L.
+ * i386, NetBSD 2.0: the x86 interrupt code of 2003 (Frank van der Linden's, which brought
+ * SMP to i386 in 2.0). Levels are small integers that grow with priority and a cpu at
+ * level L holds off every source whose level is <= L. Read at arch/i386/include/intrdefs.h
+ * 1.1.2.2 (2002-12-11), the file that became arch/x86/include/intrdefs.h (1.2, 2003-05-04,
+ * seen through OpenBSD amd64's copy, same numbers); the netbsd-2 branch's own copy was not
+ * read. Two facts the model depends on:
+ *   - IPL_SCHED is IPL_CLOCK (0xc) and IPL_SERIAL is IPL_HIGH (0xd): splsched does not block
+ *     the UART, on i386 as on macppc. (The older 0x50..0xd0 numbering of intr.h 1.12.10.9,
+ *     2000, had IPL_SERIAL 0xe0 above splsched = splhigh 0xd0: no different there.)
+ *   - Pending interrupts are dispatched by Xspllower/Xdoreti highest pending bit first
+ *     (bsrl over ipending & iunmask[cpl]; spl.S itself not read: the issue's account, and
+ *     x86 intrdefs.h 1.5.32.3 of 2007 notes that the SIR bits' position makes "soft
+ *     interrupt take priority over hardware interrupts when lowering the priority level"),
+ *     and the soft interrupts hold the top bits: SIR_CLOCK 31, SIR_NET 30, SIR_SERIAL 29,
+ *     above every hardware slot. So softclock is dispatched before softnet, and softnet
+ *     before softserial, lowest level first; the others wait until the one running lowers
+ *     its spl (see deliveryOrder).
  */
 const I386_LEVELS: Record<IplName, number> = {
-  none: 0x00,
-  softclock: 0x50,
-  softnet: 0x60,
-  bio: 0x70,
-  net: 0x80,
-  softserial: 0x90,
-  tty: 0xa0,
-  vm: 0xb0, // IPL_IMP
-  audio: 0xc0,
-  clock: 0xd0,
-  sched: 0xd0, // splsched = splhigh on i386
-  high: 0xd0,
-  serial: 0xd0,
+  none: 0x0,
+  softclock: 0x4,
+  softnet: 0x5,
+  bio: 0x6,
+  net: 0x7,
+  softserial: 0x8,
+  tty: 0x9,
+  vm: 0xa, // IPL_IMP
+  audio: 0xb,
+  clock: 0xc,
+  sched: 0xc, // IPL_SCHED = IPL_CLOCK
+  high: 0xd,
+  serial: 0xd, // IPL_SERIAL = IPL_HIGH
 };
 
 /* When several names share a value (i386: clock = sched = high = serial), show the most general. */
@@ -137,11 +158,15 @@ function describe_by_table(table: Readonly<Record<IplName, number>>, cpl: Cpl, f
 
 export const i386: Platform = {
   name: 'i386',
-  description: 'NetBSD 2.0 i386: integer IPLs, a total order (NONE 0x00 .. HIGH 0xd0)',
+  description:
+    'NetBSD 2.0 i386: integer IPLs, a total order (NONE 0x0 .. HIGH = SERIAL 0xd, SCHED = CLOCK 0xc), soft interrupts dispatched lowest first',
   hz: 100,
   rawIpl: I386_LEVELS,
   genericSoftInterrupts: true,
-  deliveryOrder: ['serial', 'clock', 'audio', 'tty', 'softserial', 'net', 'bio', 'softnet', 'softclock'],
+  // bsrl order: SIR_CLOCK 31, SIR_NET 30, SIR_SERIAL 29, then the hardware slots (legacy
+  // IRQs by number: the NIC's, com0's IRQ 4, the clock's IRQ 0; the model never has two
+  // hardware sources pending at once, so their order does not show).
+  deliveryOrder: ['softclock', 'softnet', 'softserial', 'net', 'bio', 'tty', 'audio', 'serial', 'clock'],
   cplNone: 0,
   raise(cur, ipl) {
     const want = I386_LEVELS[ipl];
@@ -164,7 +189,10 @@ export const i386: Platform = {
 /*
  * macppc, 2004 era (arch/macppc/include/intr.h, macppc/extintr.c): the IPL numbers are
  * reversed (NONE 9 .. SERIAL 0) and an spl call ORs `imask[ipl]`, a bitmask of the sources
- * that level blocks, into the cpl. "Higher priority" means "blocks a superset".
+ * that level blocks, into the cpl. "Higher priority" means "blocks a superset". Read at
+ * macppc intr.h 1.25 (2007; the numbering is the same in evbppc, bebox, pmppc and mvmeppc)
+ * and through amiga's copy of the 2002 macppc intr.h (amiga intr.h 1.9): splsched() is
+ * splhigh(), and IPL_SERIAL (0) is a level of its own above IPL_HIGH.
  *
  * The masks below follow intr_calculatemasks: each soft level blocks itself, then a chain
  * SOFTCLOCK < SOFTNET < BIO < NET < SOFTSERIAL < TTY < VM < AUDIO < CLOCK < HIGH < SERIAL
@@ -227,13 +255,24 @@ function ppc_calculate_masks(): Record<IplName, number> {
 
 const PPC_IMASK = ppc_calculate_masks();
 
+/*
+ * Whether macppc had generic soft interrupts in NetBSD 2.0 is not settled from sources
+ * read: powerpc/include/softintr.h 1.1 (2004-03-24, Matt Thomas) offers softintr_establish
+ * to the powerpc ports, and Stone's review (2004-09) names the kcont-versus-generic-softints
+ * problem on mac-ppc. So both are platforms: `macppc` without them (every kcont deferral
+ * goes to the kthread), `macppc-softintr` with them (one queue per soft level). Pending
+ * interrupts are dispatched hardware first, then softserial, softnet, softclock: the order
+ * of extintr.c's do_pending_int as kqsim assumes it (not read).
+ */
+const PPC_DELIVERY: readonly IrqSource[] = ['serial', 'clock', 'audio', 'tty', 'net', 'bio', 'softserial', 'softnet', 'softclock'];
+
 export const macppc: Platform = {
   name: 'macppc',
   description: 'NetBSD macppc (2004): reversed IPL numbers, spl as bitmasks, no generic soft interrupts',
   hz: 100,
   rawIpl: PPC_LEVELS,
   genericSoftInterrupts: false,
-  deliveryOrder: ['serial', 'clock', 'audio', 'tty', 'net', 'bio', 'softserial', 'softnet', 'softclock'],
+  deliveryOrder: PPC_DELIVERY,
   cplNone: 0,
   raise(cur, ipl) {
     return cur | PPC_IMASK[ipl];
@@ -252,7 +291,14 @@ export const macppc: Platform = {
   },
 };
 
-export const PLATFORMS: readonly Platform[] = [i386, macppc];
+export const macppc_softintr: Platform = {
+  ...macppc,
+  name: 'macppc-softintr',
+  description: 'macppc as above, but with the powerpc generic soft interrupts (softintr.h 1.1, 2004-03): one handler queue per soft level',
+  genericSoftInterrupts: true,
+};
+
+export const PLATFORMS: readonly Platform[] = [i386, macppc, macppc_softintr];
 
 export function platform_get(name: string): Platform | undefined {
   return PLATFORMS.find((p) => p.name === name);

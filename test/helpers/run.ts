@@ -1,7 +1,7 @@
 // Test helpers: run a bundled or inline scenario and look at what happened.
 
 import { type RunResult, type RunSpec, run_scenario } from '../../sim/run/runner.ts';
-import { defineScenario, type Scenario, type ScenarioDef, scenario_load } from '../../sim/scenario.ts';
+import { defineScenario, type Scenario, type ScenarioDef, scenario_load, type UserMain } from '../../sim/scenario.ts';
 import { build_parse } from '../../src/builds.ts';
 import { i386, type Platform } from '../../src/machine/platform.ts';
 import type { TraceEvent, TraceEventOf, TraceKind } from '../../src/trace.ts';
@@ -43,4 +43,10 @@ export function verdict(r: RunResult): string {
     case 'violation':
       return `${o.invariant}: ${o.message}`;
   }
+}
+
+/** A scenario of one process, `p`, running `main` (uid 1000 unless `uid` says otherwise). */
+export function oneProcess(name: string, main: UserMain, extra: Omit<Partial<ScenarioDef>, 'processes'> & { uid?: number } = {}): Scenario {
+  const { uid, ...rest } = extra;
+  return inline(name, { summary: name, ...rest, processes: [{ name: 'p', main, ...(uid === undefined ? {} : { uid }) }] });
 }

@@ -1,0 +1,24 @@
+/*
+ * tests/kernel/kqueue/t_vnode.c, dir_note_write_mv_file_out: "This test case ensures that kevent(2)
+ * returns NOTE_WRITE for foo if a file foo/baz is renamed to qux."
+ */
+import { NOTE_WRITE } from '../../../../sim/scenario.ts';
+import type { AtfCase } from '../../lib/atf.ts';
+import { create_file, dirCase, file_inside1, file_outside } from '../../lib/t_vnode.ts';
+
+export const atf: AtfCase = {
+  source: 'tests/kernel/kqueue/t_vnode.c',
+  revision: 'commit 82441ab18a19 (no $NetBSD$ tag)',
+  testcase: 'dir_note_write_mv_file_out',
+  fits: ['netbsd-2.0', 'netbsd-4.0', 'netbsd-modern'],
+};
+
+export default dirCase({
+  summary: 't_vnode.c dir_note_write_mv_file_out',
+  setup: function* (u) {
+    yield* create_file(u, file_inside1);
+  },
+  action: (u) => u.rename(file_inside1, file_outside),
+  note: NOTE_WRITE,
+  set: true,
+});
