@@ -107,7 +107,10 @@ function kqsimAsync(...args: string[]): Promise<{ code: number | null; out: stri
 describe('the watchdog over loading a scenario file', () => {
   const looping = scenarioWithTop('looping', 'while (true) {}');
   const waiting = scenarioWithTop('waiting', 'await new Promise(() => {});');
-  const stuck = (file: string) => new RegExp(`^kqsim: error: scenario '${file}' made no progress for 1 s: running its module's top-level code; stopped by the watchdog \\(--watchdog-s\\)\n$`);
+  const stuck = (file: string) =>
+    new RegExp(
+      `^kqsim: error: scenario '${file}' made no progress for 1 s: running its module's top-level code; stopped by the watchdog \\(--watchdog-s\\)\n$`,
+    );
 
   it('should stop a module body that loops or awaits forever, in one line naming the file', () => {
     expectOneLine(kqsim('run', looping, '--watchdog-s', '1'), stuck(looping));
