@@ -4,10 +4,21 @@
  * decision 7). Events are plain data with stable field order so a JSON line of one is
  * byte-identical across runs.
  *
- *   TraceBus.emit(kind, body)   stamp an event with step/tick/context/cpl and publish it
+ * An event costs what its audience needs, and nothing when it has none (exploration runs
+ * thousands of executions nobody looks at): a `listener` sees every event, stamped with
+ * step/tick/context/cpl (recording, narration, live views); a `hook` sees only its own kind,
+ * unstamped, called directly (the invariants); an event of a kind nobody listens to or hooks
+ * is dropped before anything is built, except that a `fingerprint`, when one is set, folds
+ * a few numbers of it (see TraceFingerprint).
+ *
+ *   TraceBus.emit(kind, body)   publish an event to whoever wants its kind
+ *   TraceBus.wants(kind)        someone will look at this kind (guard a costly body with it)
+ *   TraceBus.pass(kind)         what emit does for an event nobody wants (the guard's else)
+ *   TraceBus.on/off(listener)   every event, stamped, in the order subscribed
+ *   TraceBus.hook(kind, fn)     one kind's bodies, in the same order as the listeners
+ *   TraceFingerprint            an incremental 53-bit hash of a run's numeric footprint
  *   TraceKinds                  the event vocabulary (extend it by declaration merging)
  */
-import { EventEmitter } from 'eventemitter3';
 
 /** One kevent as a syscall returned it, in the units the user sees. */
 export interface KeventOut {
@@ -127,36 +138,144 @@ export interface TraceClock {
   readonly ticks: number;
   contextName(): string;
   iplName(): string;
+  /** A number for the running context (a thread id, or minus one more than an interrupt source's index), for fingerprints. */
+  contextId(): number;
+  /** The cpl as a number (the port's raw value), for fingerprints. */
+  cplValue(): number;
+}
+
+/** What a hook receives: one kind's own fields, without the stamp. */
+export type TraceBody<K extends TraceKind> = Readonly<TraceKinds[K]>;
+
+type Listener = (ev: TraceEvent) => void;
+
+interface Subscriber {
+  /** null: a listener, for every kind. */
+  readonly kind: TraceKind | null;
+  readonly fn: (ev: never) => void;
+}
+
+interface Route {
+  readonly fns: readonly ((ev: unknown) => void)[];
+  /** A listener is among them: build the stamped event. */
+  readonly stamped: boolean;
+}
+
+const NOBODY: Route = { fns: [], stamped: false };
+
+/*
+ * FNV-1a in two 32-bit lanes, folded from numbers rather than text. Deterministic on every
+ * platform and in every worker, so fingerprints from different threads and machines can be
+ * compared (sim/explore counts distinct traces with them).
+ */
+export class TraceFingerprint {
+  private a = 0x811c9dc5;
+  private b = 0x9e3779b9 ^ 0x01000193;
+
+  /** Fold one number (any 32 bits of it). */
+  mix(n: number): void {
+    this.a = Math.imul(this.a ^ (n & 0xffff), 0x01000193) >>> 0;
+    this.a = Math.imul(this.a ^ (n >>> 16), 0x01000193) >>> 0;
+    this.b = Math.imul(this.b ^ n, 0x01000393) >>> 0;
+  }
+
+  /** The hash so far, as a whole number below 2^53 (exact as a JSON number). */
+  value(): number {
+    return this.a * 0x200000 + (this.b >>> 11);
+  }
+}
+
+/** A kind's number in fingerprints: a hash of its name, so it is the same everywhere. */
+const kindCodes = new Map<string, number>();
+function kind_code(kind: string): number {
+  let c = kindCodes.get(kind);
+  if (c === undefined) {
+    c = 0x811c9dc5;
+    for (let i = 0; i < kind.length; i++) c = Math.imul(c ^ kind.charCodeAt(i), 0x01000193) >>> 0;
+    kindCodes.set(kind, c);
+  }
+  return c;
 }
 
 export class TraceBus {
-  private readonly emitter = new EventEmitter<{ event: [TraceEvent] }>();
+  private readonly subscribers: Subscriber[] = [];
+  /** Who gets each kind, worked out once per kind after the subscribers last changed. */
+  private readonly routes = new Map<string, Route>();
   private seq = 0;
   private clock: TraceClock | undefined;
+  /** When set, every event folds its kind, context and cpl into it (recorded or not). */
+  fingerprint: TraceFingerprint | null = null;
 
   attach(clock: TraceClock): void {
     this.clock = clock;
   }
 
-  on(listener: (ev: TraceEvent) => void): void {
-    this.emitter.on('event', listener);
+  on(listener: Listener): void {
+    this.subscribe({ kind: null, fn: listener });
   }
 
-  off(listener: (ev: TraceEvent) => void): void {
-    this.emitter.off('event', listener);
+  off(listener: Listener): void {
+    const i = this.subscribers.findIndex((s) => s.kind === null && s.fn === listener);
+    if (i >= 0) this.subscribers.splice(i, 1);
+    this.routes.clear();
+  }
+
+  hook<K extends TraceKind>(kind: K, fn: (ev: TraceBody<K>) => void): void {
+    this.subscribe({ kind, fn });
+  }
+
+  wants(kind: TraceKind): boolean {
+    return this.route(kind).fns.length > 0;
   }
 
   emit<K extends TraceKind>(kind: K, body: TraceKinds[K]): void {
+    const seq = this.pass(kind);
+    const r = this.route(kind);
+    if (r.fns.length === 0) return;
     const c = this.clock;
-    const ev = {
-      seq: this.seq++,
-      step: c ? c.steps : 0,
-      tick: c ? c.ticks : 0,
-      ctx: c ? c.contextName() : 'boot',
-      ipl: c ? c.iplName() : 'none',
-      kind,
-      ...body,
-    } as TraceEvent;
-    this.emitter.emit('event', ev);
+    const ev = r.stamped
+      ? {
+          seq,
+          step: c ? c.steps : 0,
+          tick: c ? c.ticks : 0,
+          ctx: c ? c.contextName() : 'boot',
+          ipl: c ? c.iplName() : 'none',
+          kind,
+          ...body,
+        }
+      : body;
+    for (const fn of r.fns) fn(ev);
+  }
+
+  /**
+   * An event of this kind happened but nobody wants its body (see wants()): number it and
+   * fold it into the fingerprint, exactly as emit() would. Returns its seq.
+   */
+  pass(kind: TraceKind): number {
+    const fp = this.fingerprint;
+    const c = this.clock;
+    if (fp) {
+      fp.mix(kind_code(kind));
+      if (c) {
+        fp.mix(c.contextId());
+        fp.mix(c.cplValue());
+      }
+    }
+    return this.seq++;
+  }
+
+  private subscribe(s: Subscriber): void {
+    this.subscribers.push(s);
+    this.routes.clear();
+  }
+
+  private route(kind: string): Route {
+    let r = this.routes.get(kind);
+    if (r === undefined) {
+      const subs = this.subscribers.filter((s) => s.kind === null || s.kind === kind);
+      r = subs.length === 0 ? NOBODY : { fns: subs.map((s) => s.fn as (ev: unknown) => void), stamped: subs.some((s) => s.kind === null) };
+      this.routes.set(kind, r);
+    }
+    return r;
   }
 }

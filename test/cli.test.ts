@@ -15,6 +15,7 @@ describe('kqsim CLI', () => {
     expect(l.invariants.map((i: { name: string }) => i.name)).toContain('no-lost-wakeup');
   });
 
+  // Each run starts a worker thread of its own (the watchdog's isolation): slow on a busy machine.
   it('should run a scenario, end with its schedule, and replay it byte for byte', () => {
     const a = kqsim('run', 'pipe-read', '--seed', '11');
     expect(a.code).toBe(0);
@@ -26,7 +27,7 @@ describe('kqsim CLI', () => {
     const seeded = kqsim('run', 'pipe-read', '--seed', '11', '--format', 'jsonl');
     const body = (s: string) => s.split('\n').slice(1).join('\n');
     expect(body(replay.out)).toBe(body(seeded.out));
-  });
+  }, 180_000);
 
   it('should write parseable JSON lines to --out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kqsim-'));
@@ -69,5 +70,5 @@ export default defineScenario({ summary: 'spins', processes: [{ name: 'spin', *m
       [['run', 'pipe-read', '--format', 'xml'], /argument 'xml' is invalid/],
     ];
     expectInputErrors(cases);
-  });
+  }, 180_000);
 });

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { search_claim } from '../sim/explore/claims.ts';
 import { found_probability } from '../sim/explore/confidence.ts';
 import { explore } from '../sim/explore/explorer.ts';
 import { scheduleArbitrary } from '../sim/explore/fc.ts';
+import { INDEXED_CHUNK } from '../sim/explore/indexed.ts';
 import { find_race } from '../sim/explore/race.ts';
 import { run_choices, schedule_choices } from '../sim/explore/replay.ts';
 import { run_scenario } from '../sim/run/runner.ts';
@@ -146,10 +146,10 @@ describe('kqsim explore, what it adds', () => {
   it('should carry PCT figures measured from the search', async () => {
     const clean = { ...spec, build: build_parse('netbsd-2.0'), strategy: 'pct' as const, runs: 100, pctDepth: 2 };
     const r = await explore(clean);
-    const claim = search_claim(clean, r);
-    expect(claim.pct).toMatchObject({ n: 3, k: r.coverage.choicePointsMax, depth: 2 });
-    expect(claim.pct?.perRun).toBe(1 / (3 * r.coverage.choicePointsMax));
-    expect(claim.pct?.found).toBe(found_probability(claim.pct?.perRun ?? 0, 100));
+    const claim = r.confidence;
+    expect(claim?.pct).toMatchObject({ n: 3, k: r.collected.coverage.choicePointsMax, depth: 2 });
+    expect(claim?.pct?.perRun).toBe(1 / (3 * r.collected.coverage.choicePointsMax));
+    expect(claim?.pct?.found).toBe(found_probability(claim?.pct?.perRun ?? 0, 100));
   });
 
   it('should state a complete exhaustive search in words', () => {
@@ -164,7 +164,10 @@ describe('kqsim explore, what it adds', () => {
     const j = JSON.parse(r.out);
     expect(j.saturated).toBe(true);
     expect(j.confidence.saturation).toMatchObject({ window: 50, saturated: true });
-    expect(j.executions).toBe(j.confidence.saturation.lastNewTrace + 50);
+    // Checked where each chunk of the unsplit order ends (sim/explore/chunk.ts).
+    expect(j.executions % INDEXED_CHUNK).toBe(0);
+    expect(j.executions - j.confidence.saturation.lastNewTrace).toBeGreaterThanOrEqual(50);
+    expect(j.executions - j.confidence.saturation.lastNewTrace).toBeLessThan(50 + INDEXED_CHUNK);
     expectInputErrors([
       [['explore', 'nic-softnet', '--strategy', 'exhaustive', '--until-saturated'], /^kqsim: error: --until-saturated is for random and pct/],
     ]);

@@ -85,7 +85,7 @@ describe('kqsim explore', () => {
       if (err.includes('\n')) child.kill('SIGINT');
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(err).toMatch(/^explore: \d+ executions, \d+ distinct traces, \d+ pruned, \d+\/s, \d+%, ETA /);
+    expect(err).toMatch(/^explore: \d+ executions, \d+ pruned, \d+\/s, \d+%, ETA /);
     expect(code).toBe(130);
     expect(out).toMatch(
       /^interrupted after \d+ execution\(s\) \(\d+ distinct trace\(s\), 0 execution\(s\) pruned as equivalent\): no violation in what was covered$/m,

@@ -4,10 +4,11 @@
  * clean build; partial-order reduction never loses a behaviour plain DFS finds.
  */
 import { describe, expect, it } from 'vitest';
-import { exhaustive_strategy } from '../sim/explore/exhaustive.ts';
+import { exhaustive_plan } from '../sim/explore/exhaustive.ts';
 import { type ExploreSpec, explore } from '../sim/explore/explorer.ts';
 import { failure_of, schedule_choices } from '../sim/explore/replay.ts';
 import { shrink } from '../sim/explore/shrink.ts';
+import { WHOLE } from '../sim/explore/slice.ts';
 import type { StrategyName } from '../sim/explore/strategy.ts';
 import { type RunResult, run_scenario } from '../sim/run/runner.ts';
 import { type Scenario, scenario_load } from '../sim/scenario.ts';
@@ -104,10 +105,11 @@ describe('explore: exhaustive search of clean builds', () => {
  * every process's syscall results), on every foundation scenario and every build.
  */
 function behaviours(scenario: Scenario, build: string, reduce: boolean, maxPreemptions?: number): { set: Set<string>; executions: number } {
-  const st = exhaustive_strategy({ reduce, ...(maxPreemptions !== undefined ? { maxPreemptions } : {}) });
+  const plan = exhaustive_plan({ reduce, ...(maxPreemptions !== undefined ? { maxPreemptions } : {}) }, WHOLE);
   const set = new Set<string>();
   let executions = 0;
-  for (let ex = st.next(); ex; ex = st.next()) {
+  for (let p = plan.next(); p; p = plan.next()) {
+    const ex = p.execution;
     const r = run_scenario({
       scenario,
       build: build_parse(build),

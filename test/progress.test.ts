@@ -21,7 +21,7 @@ describe('progress_reporter', () => {
       const f = fake(true, columns);
       const r = progress_reporter(f.stream, f.clock);
       f.advance(500);
-      r.update({ executions, pruned: executions, distinctTraces: executions, planned: executions * 3 + 1 });
+      r.update({ executions, pruned: executions, planned: executions * 3 + 1, fraction: undefined });
       for (const w of f.writes) expect(w.replace('\r\x1b[K', '').length).toBeLessThan(columns);
     },
   );
@@ -34,12 +34,12 @@ describe('progress_reporter', () => {
     for (let t = 0; t < 20_000; t += 100) {
       f.advance(100);
       executions += 100;
-      r.update({ executions, pruned: 0, distinctTraces: 1, planned: 100_000 });
+      r.update({ executions, pruned: 0, planned: 100_000, fraction: undefined });
     }
     for (let t = 0; t < 10_000; t += 100) {
       f.advance(100);
       executions += 1;
-      r.update({ executions, pruned: 0, distinctTraces: 1, planned: 100_000 });
+      r.update({ executions, pruned: 0, planned: 100_000, fraction: undefined });
     }
     const last = f.writes.at(-1) ?? '';
     expect(last).toMatch(/, 10\/s, 20%, ETA /);
@@ -54,11 +54,22 @@ describe('progress_reporter', () => {
     const r = progress_reporter(f.stream, f.clock);
     for (let t = 0; t < 12_000; t += 100) {
       f.advance(100);
-      r.update({ executions: t, pruned: 0, distinctTraces: 1, planned: undefined });
+      r.update({ executions: t, pruned: 0, planned: undefined, fraction: undefined });
     }
     expect(f.writes).toHaveLength(2);
-    for (const w of f.writes) expect(w).toMatch(/^explore: \d+ executions, 1 distinct traces, 0 pruned, \d+\/s\n$/);
+    for (const w of f.writes) expect(w).toMatch(/^explore: \d+ executions, 0 pruned, \d+\/s\n$/);
     r.finish();
     expect(f.writes).toHaveLength(2);
+  });
+
+  it("should estimate an exhaustive search's ETA from its share of the tree", () => {
+    const f = fake(true, 200);
+    const r = progress_reporter(f.stream, f.clock);
+    // 1% of the tree a second: 50% done leaves about 50 s.
+    for (let t = 1; t <= 50; t++) {
+      f.advance(1000);
+      r.update({ executions: t * 10, pruned: 0, planned: undefined, fraction: t / 100 });
+    }
+    expect(f.writes.at(-1)).toMatch(/, 50% of the tree \(estimated\), ETA 5[01]s$/);
   });
 });

@@ -2,6 +2,10 @@
  * The registry: every named invariant, checked on every step of every run, in the order
  * `kqsim list` shows them. One file of sim/check/ per subsystem holds its invariants.
  *
+ *   INVARIANTS               all of them
+ *   invariants_named(names)  some of them, by name (how a search in a worker thread is told
+ *                            which to check: functions do not cross threads, names do)
+ *
  *   kqueue.ts    the active queue, kq_count, what a scan returns, wakeups
  *   kcont.ts     kcont(9), on builds with options KCONT
  *   ktickle.ts   the ktickle patch
@@ -34,3 +38,10 @@ export const INVARIANTS: readonly Invariant[] = [
   ...LINUX_KEVENT_INVARIANTS,
   ...DILLON_INVARIANTS,
 ];
+
+/** The invariants with these names, in registry order; an unknown name is a programming error. */
+export function invariants_named(names: readonly string[]): readonly Invariant[] {
+  const unknown = names.find((n) => !INVARIANTS.some((i) => i.name === n));
+  if (unknown !== undefined) throw new Error(`no invariant named '${unknown}' (kqsim list shows them)`);
+  return INVARIANTS.filter((i) => names.includes(i.name));
+}

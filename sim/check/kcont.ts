@@ -28,14 +28,15 @@ const kcontIplNoHigher: Invariant = {
     k.kcont === null
       ? NONE
       : {
-          onEvent(ev) {
-            if (ev.kind !== 'kcont-run') return null;
-            const level = kc_ipl_spl(class_of(ev.asked));
-            if (level === null) return null; // KC_IPL_IMMED promises nothing
-            const m = k.m;
-            const ok = m.platform.covers(m.platform.cplOf(level), m.cpl) && (level !== 'none' || !m.inInterrupt());
-            if (ok) return null;
-            return `kc ${ev.kc} (${ev.fn}) asked for ${ev.asked} but ${ev.by} calls it in ${m.contextName()} at cpl ${m.iplName()}, which on ${m.platform.name} blocks more than ${level === 'none' ? 'spl0 in process context' : `IPL_${level.toUpperCase()}`} does (its caller said ${ev.curipl})`;
+          on: {
+            'kcont-run'(ev) {
+              const level = kc_ipl_spl(class_of(ev.asked));
+              if (level === null) return null; // KC_IPL_IMMED promises nothing
+              const m = k.m;
+              const ok = m.platform.covers(m.platform.cplOf(level), m.cpl) && (level !== 'none' || !m.inInterrupt());
+              if (ok) return null;
+              return `kc ${ev.kc} (${ev.fn}) asked for ${ev.asked} but ${ev.by} calls it in ${m.contextName()} at cpl ${m.iplName()}, which on ${m.platform.name} blocks more than ${level === 'none' ? 'spl0 in process context' : `IPL_${level.toUpperCase()}`} does (its caller said ${ev.curipl})`;
+            },
           },
         },
 };
@@ -48,15 +49,21 @@ const kcontOncePerRequest: Invariant = {
     const pending = new Map<number, number>();
     const where = new Map<number, string>();
     return {
-      onEvent(ev) {
-        if (ev.kind === 'kcont-request') pending.set(ev.kc, (pending.get(ev.kc) ?? 0) + 1);
-        else if (ev.kind === 'kcont-deferred') where.set(ev.kc, `deferred onto ${ev.queue}`);
-        else if (ev.kind === 'kcont-run') {
+      on: {
+        'kcont-request'(ev) {
+          pending.set(ev.kc, (pending.get(ev.kc) ?? 0) + 1);
+          return null;
+        },
+        'kcont-deferred'(ev) {
+          where.set(ev.kc, `deferred onto ${ev.queue}`);
+          return null;
+        },
+        'kcont-run'(ev) {
           const n = pending.get(ev.kc) ?? 0;
           if (n === 0) return `kc ${ev.kc} (${ev.fn}) runs from ${ev.by} with no run request left: one request ran it twice`;
           pending.set(ev.kc, n - 1);
-        }
-        return null;
+          return null;
+        },
       },
       atEnd() {
         for (const [kc, n] of pending) {
@@ -86,14 +93,16 @@ const kcontFifo: Invariant = {
     if (k.kcont === null) return NONE;
     const { q } = queue_model();
     return {
-      onEvent(ev) {
-        if (ev.kind === 'kcont-enqueued') {
+      on: {
+        'kcont-enqueued'(ev) {
           const list = q(ev.queue);
           if (list.includes(ev.kc)) {
             return `kc ${ev.kc} is inserted on ${ev.queue} while it is already on it: SIMPLEQ_INSERT_TAIL relinks it at the tail and corrupts the list`;
           }
           list.push(ev.kc);
-        } else if (ev.kind === 'kcont-dequeued') {
+          return null;
+        },
+        'kcont-dequeued'(ev) {
           const list = q(ev.queue);
           const head = list[0];
           if (ev.kc === 0) {
@@ -104,8 +113,8 @@ const kcontFifo: Invariant = {
             return `${ev.queue} hands out kc ${ev.kc} ${head === undefined ? 'although nothing is queued' : `before kc ${head}, which was queued first`}: the queue was corrupted`;
           }
           list.shift();
-        }
-        return null;
+          return null;
+        },
       },
     };
   },
@@ -127,14 +136,24 @@ const kcontClassOrder: Invariant = {
     const { queues, q } = queue_model();
     const asked = new Map<number, string>();
     return {
-      onEvent(ev) {
-        if (ev.kind === 'kcont-alloc') asked.set(ev.kc, ev.asked);
-        else if (ev.kind === 'kcont-enqueued' && deferral.has(ev.queue)) q(ev.queue).push(ev.kc);
-        else if (ev.kind === 'kcont-dequeued' && deferral.has(ev.queue)) {
+      on: {
+        'kcont-alloc'(ev) {
+          asked.set(ev.kc, ev.asked);
+          return null;
+        },
+        'kcont-enqueued'(ev) {
+          if (deferral.has(ev.queue)) q(ev.queue).push(ev.kc);
+          return null;
+        },
+        'kcont-dequeued'(ev) {
+          if (!deferral.has(ev.queue)) return null;
           const list = q(ev.queue);
           const i = list.indexOf(ev.kc);
           if (i >= 0) list.splice(i, 1);
-        } else if (ev.kind === 'kcont-run' && ev.deferred) {
+          return null;
+        },
+        'kcont-run'(ev) {
+          if (!ev.deferred) return null;
           const mine = class_of(ev.asked);
           for (const [name, list] of queues) {
             for (const other of list) {
@@ -147,8 +166,8 @@ const kcontClassOrder: Invariant = {
               }
             }
           }
-        }
-        return null;
+          return null;
+        },
       },
     };
   },
@@ -160,13 +179,16 @@ const kcontNotAfterFree: Invariant = {
   watch: (k) => {
     if (k.kcont === null) return NONE;
     const freed = new Map<number, string>();
+    const used = (what: string, ev: { kc: number; fn: string; by: string }) =>
+      freed.has(ev.kc) ? `kc ${ev.kc} (${ev.fn}) is ${what} by ${ev.by} after ${freed.get(ev.kc)} returned it to kc_pool (use after free)` : null;
     return {
-      onEvent(ev) {
-        if (ev.kind === 'kcont-free') freed.set(ev.kc, ev.by);
-        else if ((ev.kind === 'kcont-run' || ev.kind === 'kcont-request') && freed.has(ev.kc)) {
-          return `kc ${ev.kc} (${ev.fn}) is ${ev.kind === 'kcont-run' ? 'run' : 'asked to run'} by ${ev.by} after ${freed.get(ev.kc)} returned it to kc_pool (use after free)`;
-        }
-        return null;
+      on: {
+        'kcont-free'(ev) {
+          freed.set(ev.kc, ev.by);
+          return null;
+        },
+        'kcont-run': (ev) => used('run', ev),
+        'kcont-request': (ev) => used('asked to run', ev),
       },
     };
   },
@@ -182,18 +204,25 @@ const kcontFreedWithKnote: Invariant = {
     // kc -> who freed it, and whether its knote was being dropped then.
     const freed = new Map<number, { by: string; withKnote: boolean }>();
     return {
-      onEvent(ev) {
-        if (ev.kind === 'kcont-alloc' && ev.kn !== 0) kcOf.set(ev.kn, ev.kc);
-        else if (ev.kind === 'knote') lastOp.set(ev.kn, ev.op);
-        else if (ev.kind === 'kcont-free' && ev.kn !== 0) {
+      on: {
+        'kcont-alloc'(ev) {
+          if (ev.kn !== 0) kcOf.set(ev.kn, ev.kc);
+          return null;
+        },
+        knote(ev) {
+          lastOp.set(ev.kn, ev.op);
+          return null;
+        },
+        'kcont-free'(ev) {
+          if (ev.kn === 0) return null;
           const withKnote = lastOp.get(ev.kn) === 'drop' || ev.by === 'kcont_listeners_detach';
           const before = freed.get(ev.kc);
           if (before) {
             return `kc ${ev.kc} of knote ${ev.kn} is returned to kc_pool twice: by ${before.by}${before.withKnote ? '' : ' while its knote lived'}, then by ${ev.by}`;
           }
           freed.set(ev.kc, { by: ev.by, withKnote });
-        }
-        return null;
+          return null;
+        },
       },
       // A kc freed early is caught when its knote goes (above, or by the pool's use-after-free).
       atEnd() {

@@ -15,12 +15,13 @@ const knoteQueuedOnce: Invariant = {
   description: "a knote is on its kqueue's queue at most once",
   watch: (k) => ({
     afterStep() {
-      for (const kq of k.kqueue_pool.items()) {
-        const seen = new Set<Knote>();
-        for (const kn of kq.kq_head) {
+      // Queues are short: compare pairs rather than build a set at every step.
+      for (const kq of k.kqueue_pool.live) {
+        const q = kq.kq_head;
+        for (let i = 0; i < q.length; i++) {
+          const kn = q[i] as Knote;
           if (kn.isMarker) continue;
-          if (seen.has(kn)) return `knote ${kn.kn_serial} (ident ${kn.kn_kevent.ident}) is on kq ${kq.kq_serial}'s queue twice`;
-          seen.add(kn);
+          if (q.indexOf(kn, i + 1) >= 0) return `knote ${kn.kn_serial} (ident ${kn.kn_kevent.ident}) is on kq ${kq.kq_serial}'s queue twice`;
         }
       }
       return null;
@@ -33,8 +34,9 @@ const kqCountMatchesQueue: Invariant = {
   description: 'kq_count equals the number of knotes on the queue (scan markers not counted)',
   watch: (k) => ({
     afterStep() {
-      for (const kq of k.kqueue_pool.items()) {
-        const n = kq.kq_head.filter((kn) => !kn.isMarker).length;
+      for (const kq of k.kqueue_pool.live) {
+        let n = 0;
+        for (const kn of kq.kq_head) if (!kn.isMarker) n++;
         if (n !== kq.kq_count) return `kq ${kq.kq_serial}: kq_count is ${kq.kq_count} but ${n} knote(s) are queued`;
       }
       return null;
@@ -46,11 +48,13 @@ const disabledNeverReturned: Invariant = {
   name: 'disabled-never-returned',
   description: 'kevent never returns an event for a knote that is disabled (EV_DISABLE)',
   watch: () => ({
-    onEvent(ev) {
-      if (ev.kind === 'knote' && ev.op === 'deliver' && ev.status.includes('DISABLED')) {
-        return `knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) was returned while disabled`;
-      }
-      return null;
+    on: {
+      knote(ev) {
+        if (ev.op === 'deliver' && ev.status.includes('DISABLED')) {
+          return `knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) was returned while disabled`;
+        }
+        return null;
+      },
     },
   }),
 };
@@ -61,11 +65,13 @@ const oneshotReturnedOnce: Invariant = {
   watch: () => {
     const delivered = new Set<number>();
     return {
-      onEvent(ev) {
-        if (ev.kind !== 'knote' || ev.op !== 'deliver' || !ev.flags.includes('EV_ONESHOT')) return null;
-        if (delivered.has(ev.kn)) return `EV_ONESHOT knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) was returned a second time`;
-        delivered.add(ev.kn);
-        return null;
+      on: {
+        knote(ev) {
+          if (ev.op !== 'deliver' || !ev.flags.includes('EV_ONESHOT')) return null;
+          if (delivered.has(ev.kn)) return `EV_ONESHOT knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) was returned a second time`;
+          delivered.add(ev.kn);
+          return null;
+        },
       },
     };
   },
@@ -78,18 +84,25 @@ const oneshotReturnedOnce: Invariant = {
 const keventReturnsKnoteOnce: Invariant = {
   name: 'kevent-returns-knote-once',
   description: 'one kevent call returns at most one event per knote',
-  watch: () => {
+  watch: (k) => {
+    // By context (what the trace stamps as ctx): the knotes its current kevent call returned.
     const returned = new Map<string, Set<string>>();
     return {
-      onEvent(ev) {
-        if (ev.kind === 'syscall' && ev.name === 'kevent') returned.set(ev.ctx, new Set());
-        if (ev.kind !== 'knote' || ev.op !== 'deliver') return null;
-        const seen = returned.get(ev.ctx) ?? new Set<string>();
-        returned.set(ev.ctx, seen);
-        const key = `${ev.kq}:${ev.kn}`;
-        if (seen.has(key)) return `one kevent call of ${ev.ctx} returned knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) of kq ${ev.kq} twice`;
-        seen.add(key);
-        return null;
+      on: {
+        syscall(ev) {
+          if (ev.name === 'kevent') returned.set(k.m.contextName(), new Set());
+          return null;
+        },
+        knote(ev) {
+          if (ev.op !== 'deliver') return null;
+          const ctx = k.m.contextName();
+          const seen = returned.get(ctx) ?? new Set<string>();
+          returned.set(ctx, seen);
+          const key = `${ev.kq}:${ev.kn}`;
+          if (seen.has(key)) return `one kevent call of ${ctx} returned knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) of kq ${ev.kq} twice`;
+          seen.add(key);
+          return null;
+        },
       },
     };
   },
@@ -107,7 +120,7 @@ const noLostWakeup: Invariant = {
   watch: (k) => ({
     afterStep() {
       if (!k.m.isIdle()) return null;
-      for (const kq of k.kqueue_pool.items()) {
+      for (const kq of k.kqueue_pool.live) {
         if (kq.kq_count === 0) continue;
         const sleeper = k.sleepq.find((l) => l.l_wchan === kq);
         if (sleeper) {

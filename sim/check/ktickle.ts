@@ -18,11 +18,13 @@ const tickleEintrOnlyWhenIdle: Invariant = {
   name: 'tickle-eintr-only-when-idle',
   description: 'with ktickle, kevent never returns EINTR for a tickle while a real event is pending',
   watch: (k) => ({
-    onEvent(ev) {
-      if (ev.kind !== 'ktickle' || ev.op !== 'eintr') return null;
-      const kq = k.kqueue_pool.items().find((q) => q.kq_serial === ev.kq);
-      if (!kq || kq.kq_count === 0) return null;
-      return `kq ${ev.kq}: kevent returns a tickle as EINTR although ${kq.kq_count} real event(s) are queued`;
+    on: {
+      ktickle(ev) {
+        if (ev.op !== 'eintr') return null;
+        const kq = k.kqueue_pool.items().find((q) => q.kq_serial === ev.kq);
+        if (!kq || kq.kq_count === 0) return null;
+        return `kq ${ev.kq}: kevent returns a tickle as EINTR although ${kq.kq_count} real event(s) are queued`;
+      },
     },
   }),
 };
@@ -34,7 +36,7 @@ const noLostTickle: Invariant = {
   watch: (k) => ({
     afterStep() {
       if (!k.m.isIdle()) return null;
-      for (const kq of k.kqueue_pool.items()) {
+      for (const kq of k.kqueue_pool.live) {
         if ((kq.kq_state & KQ_TICKLED) === 0) continue;
         const sleeper = k.sleepq.find((l) => l.l_wchan === kq);
         if (sleeper) return `${sleeper.thread.name} sleeps in kevent on tickled kq ${kq.kq_serial} and the cpu is idle`;
@@ -55,16 +57,17 @@ const tickleNotSticky: Invariant = {
   watch: (k) => {
     const fresh = new Set<number>();
     return {
-      onEvent(ev) {
-        if (ev.kind !== 'ktickle') return null;
-        if (ev.op === 'tickle') fresh.add(ev.kq);
-        if (ev.op === 'eintr' || ev.op === 'clear') fresh.delete(ev.kq);
-        if (ev.op !== 'return') return null;
-        const kq = k.kqueue_pool.items().find((q) => q.kq_serial === ev.kq);
-        const sticky = kq !== undefined && (kq.kq_state & KQ_TICKLED) !== 0 && !fresh.has(ev.kq);
-        fresh.delete(ev.kq);
-        if (!sticky) return null;
-        return `kq ${ev.kq}: kevent returns (${ev.why}) with KQ_TICKLED still set from a tickle already consumed`;
+      on: {
+        ktickle(ev) {
+          if (ev.op === 'tickle') fresh.add(ev.kq);
+          if (ev.op === 'eintr' || ev.op === 'clear') fresh.delete(ev.kq);
+          if (ev.op !== 'return') return null;
+          const kq = k.kqueue_pool.items().find((q) => q.kq_serial === ev.kq);
+          const sticky = kq !== undefined && (kq.kq_state & KQ_TICKLED) !== 0 && !fresh.has(ev.kq);
+          fresh.delete(ev.kq);
+          if (!sticky) return null;
+          return `kq ${ev.kq}: kevent returns (${ev.why}) with KQ_TICKLED still set from a tickle already consumed`;
+        },
       },
     };
   },

@@ -14,12 +14,15 @@ const timeoutOnlyWhenAsked: Invariant = {
     // The timeout each thread's current sleep asked for, in ticks (0 = none).
     const asked = new Map<string, number>();
     return {
-      onEvent(ev) {
-        if (ev.kind === 'sleep') asked.set(ev.thread, ev.timo);
-        if (ev.kind !== 'wakeup' || !ev.reason.startsWith('timeout of')) return null;
-        if (asked.get(ev.thread) === 0)
+      on: {
+        sleep(ev) {
+          asked.set(ev.thread, ev.timo);
+          return null;
+        },
+        wakeup(ev) {
+          if (!ev.reason.startsWith('timeout of') || asked.get(ev.thread) !== 0) return null;
           return `${ev.thread} asked to sleep with no timeout but ${ev.reason} ended its sleep: a stale endtsleep callout`;
-        return null;
+        },
       },
     };
   },

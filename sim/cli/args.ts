@@ -10,12 +10,13 @@
  *   refuse_together(cmd, rules) options that make no sense together: refused before the command runs
  *   command_help(cmd, help)     examples and exit codes at the end of the command's --help
  *   EXIT                        the wording of the exit codes every command shares
+ *   isolation_options(cmd)      --watchdog-s and --max-memory-mb; isolation_arg reads them
  *   limits_arg(text)            --max-ticks-per-run N as machine limits (undefined: the scenario's)
  *   limits_flag(limits)         the same flag again, for a printed replay command
  *   emit(text, out)             to --out or stdout, never losing output
  */
 import { writeFileSync } from 'node:fs';
-import type { CommandUnknownOpts as Command, Option } from '@commander-js/extra-typings';
+import type { CommandUnknownOpts as Command, Option, OptionValues, Command as TypedCommand } from '@commander-js/extra-typings';
 import { DEFAULT_LIMITS, type MachineLimits } from '../../src/machine/machine.ts';
 import { PLATFORMS, type Platform, platform_get } from '../../src/machine/platform.ts';
 
@@ -150,4 +151,21 @@ export function emit(text: string, out: string | undefined): void {
   } catch (e) {
     throw new UsageError(`cannot write --out '${out}': ${(e as Error).message}`);
   }
+}
+
+export const WATCHDOG_S = 10;
+export const MEMORY_MB = 2048;
+
+/** Add the options of commands that run scenario code in a worker under a watchdog. */
+export function isolation_options<A extends unknown[], O extends OptionValues>(c: TypedCommand<A, O>) {
+  return c
+    .option('--watchdog-s <s>', `stop a scenario that takes no step for this many seconds (default ${WATCHDOG_S})`)
+    .option('--max-memory-mb <mb>', `stop a scenario whose heap goes past this many MB (default ${MEMORY_MB})`);
+}
+
+export function isolation_arg(o: { watchdogS?: string; maxMemoryMb?: string }): { watchdog_s: number; memory_mb: number } {
+  return {
+    watchdog_s: count_arg('--watchdog-s', o.watchdogS, 1, 86_400) ?? WATCHDOG_S,
+    memory_mb: count_arg('--max-memory-mb', o.maxMemoryMb, 16, 1_048_576) ?? MEMORY_MB,
+  };
 }

@@ -14,6 +14,7 @@
  *   kqsim explore <scenario> [...]  many interleavings; a shrunk counterexample (explore.ts)
  *   kqsim explain <scenario> --schedule S   why a failing run fails: its racing pair (explain.ts)
  *   kqsim score [--runs N]          every strategy against every mutant (score.ts)
+ *   kqsim merge a.json b.json ...   the shards of one search -> the unsplit summary (merge.ts)
  *
  * Exit codes: 0 every expectation and invariant held; 1 a violation, panic or deadlock
  * (the output carries the replayable schedule); 2 bad input or configuration, as one line
@@ -24,6 +25,9 @@
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { BuildError } from '../../src/builds.ts';
+import { SliceError } from '../explore/slice.ts';
+import { MergeError } from '../explore/summary.ts';
+import { IsolationError } from '../run/isolate.ts';
 import { RunInputError } from '../run/runner.ts';
 import { ScheduleError } from '../run/schedule.ts';
 import { location_text, type SourceLocation } from '../run/source_location.ts';
@@ -37,11 +41,12 @@ import { register_diff } from './diff.ts';
 import { register_explain } from './explain.ts';
 import { register_explore } from './explore.ts';
 import { register_list } from './list.ts';
+import { register_merge } from './merge.ts';
 import { register_new } from './new.ts';
 import { register_run } from './run.ts';
 import { register_score } from './score.ts';
 
-const INPUT_ERRORS = [UsageError, BuildError, ScenarioError, ScheduleError, RunInputError];
+const INPUT_ERRORS = [UsageError, BuildError, ScenarioError, ScheduleError, RunInputError, IsolationError, SliceError, MergeError];
 
 function program(): Command {
   const prog = new Command()
@@ -71,6 +76,7 @@ function program(): Command {
   register_explore(p);
   register_explain(p);
   register_score(p);
+  register_merge(p);
   register_demo(p);
   register_new(p);
   return p;

@@ -3,7 +3,9 @@
  * report what was covered and what a clean search proves, or the first counterexample,
  * shrunk, with its racing pair, its replay command and a narrated trace of just the shrunk
  * run (byte for byte what `kqsim replay` prints). `--html FILE` writes the page of that run
- * (or of the undisturbed run, after a clean search) with the search's coverage map.
+ * (or of the undisturbed run, after a clean search) with the search's coverage map. The
+ * executions run in worker threads (--workers, default every core) under the watchdog;
+ * --shard i/n runs one shard of the search, whose --json summary `kqsim merge` combines.
  *
  *   register_explore(prog)   add the command
  *
@@ -11,23 +13,29 @@
  * checked"); 1 a counterexample; 2 bad input; 130 stopped by Ctrl-C (what was covered is
  * printed).
  */
+import { availableParallelism } from 'node:os';
 import { type Command, Option } from '@commander-js/extra-typings';
-import { DEFAULT_SATURATION_WINDOW, type SearchClaim, search_claim } from '../explore/claims.ts';
-import { coverage_summary } from '../explore/coverage.ts';
-import { type ExploreReport, explore } from '../explore/explorer.ts';
+import { DEFAULT_SATURATION_WINDOW } from '../explore/claims.ts';
+import { type ExploreReport, type ExploreSpec, explore_header } from '../explore/explorer.ts';
+import { INDEXED_CHUNK } from '../explore/indexed.ts';
 import { race_lines } from '../explore/race.ts';
 import { schedule_choices } from '../explore/replay.ts';
+import { slice_label, slice_parse, WHOLE } from '../explore/slice.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
+import { shard_json, summary_json } from '../explore/summary.ts';
+import { explore_workers } from '../explore/workers.ts';
 import { run_limits, run_scenario } from '../run/runner.ts';
 import { type Scenario, scenario_build, scenario_load } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { narrate_run } from '../view/narrate.ts';
-import { safe_json, safe_lines } from '../view/safe_text.ts';
+import { safe_lines } from '../view/safe_text.ts';
 import {
   command_help,
   count_arg,
   EXIT,
   emit,
+  isolation_arg,
+  isolation_options,
   limits_arg,
   limits_flag,
   MAX_TICKS_FLAG,
@@ -52,67 +60,36 @@ interface ExploreFlags {
   untilSaturated?: string | boolean;
   html?: string;
   json?: boolean;
+  workers?: string;
+  shard?: string;
+  watchdogS?: string;
+  maxMemoryMb?: string;
   maxTicksPerRun?: string;
-}
-
-function coverage_json(r: ExploreReport) {
-  const c = coverage_summary(r.coverage);
-  return {
-    exercised: c.exercised,
-    reachable: c.reachable,
-    neverInterrupted: c.neverInterrupted,
-    agents: r.coverage.agents,
-    choicePointsMax: r.coverage.choicePointsMax,
-  };
-}
-
-function summary_json(r: ExploreReport, claim: SearchClaim | null): string {
-  return `${safe_json({
-    scenario: r.scenario,
-    build: r.build,
-    platform: r.platform,
-    strategy: r.strategy,
-    seed: r.seed,
-    executions: r.executions,
-    distinctTraces: r.distinctTraces,
-    pruned: r.pruned,
-    complete: r.complete,
-    interrupted: r.interrupted,
-    findings: r.findings,
-    violations: r.violations.map((v) => ({
-      invariant: v.invariant,
-      message: v.message,
-      step: v.step,
-      execution: v.execution,
-      schedule: v.schedule,
-      shrunkSchedule: v.shrunkSchedule,
-      race: v.race,
-      ...(v.race ? {} : { raceWhy: v.raceWhy }),
-    })),
-    coverage: coverage_json(r),
-    saturated: r.saturated,
-    confidence: claim,
-  })}\n`;
 }
 
 /** Coverage in a few lines: how many pairs were exercised, and the points never interrupted. */
 function coverage_lines(r: ExploreReport): string[] {
-  const c = coverage_summary(r.coverage);
+  const c = r.collected.coverage;
   return [
     `coverage: ${c.exercised.length} of ${c.reachable.length} (preemption point, interrupt source) pairs seen reachable were exercised`,
     `  points that never saw an interrupt (${c.neverInterrupted.length}): ${c.neverInterrupted.length > 0 ? c.neverInterrupted.join(', ') : 'none'}`,
   ];
 }
 
-/* The page of the counterexample's shrunk run, or of the undisturbed run, with the coverage map. */
+/*
+ * The page of the counterexample's shrunk run, or of the undisturbed run, with the coverage
+ * map. Run here, like the replay of the shrunk run: deterministic, and the search has just
+ * run this scenario under the watchdog.
+ */
 function write_html(file: string, r: ExploreReport, scenario: Scenario, spec: Parameters<typeof run_scenario>[0]): void {
   const v = r.violations[0];
   const run = run_scenario({ ...spec, snapshots: true, ...(v ? { schedule: v.shrunkSchedule } : {}) });
+  const c = r.collected.coverage;
   emit(
     html_run(run, scenario, {
       title: `coverage of the ${r.strategy} search (${r.executions} runs)`,
-      pairs: r.coverage.pairs.map((p) => ({ ...p, exercised: p.taken > 0 })),
-      neverInterrupted: coverage_summary(r.coverage).neverInterrupted,
+      pairs: c.pairs.map((p) => ({ ...p, exercised: p.taken > 0 })),
+      neverInterrupted: c.neverInterrupted,
     }),
     file,
   );
@@ -134,22 +111,19 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   const untilSaturated = o.untilSaturated === true ? DEFAULT_SATURATION_WINDOW : count_arg('--until-saturated', o.untilSaturated || undefined, 1);
   if (untilSaturated !== undefined && strategy === 'exhaustive')
     throw new UsageError('--until-saturated is for random and pct: an exhaustive search ends by itself');
+  const workers = count_arg('--workers', o.workers, 1) ?? availableParallelism();
+  const shard = o.shard !== undefined ? slice_parse(o.shard) : WHOLE;
+  const isolation = isolation_arg(o);
   const scenario = await scenario_load(ref);
   const build = scenario_build(scenario, o.build);
 
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
-  const progress = progress_reporter(process.stderr);
-  const spec = {
+  const spec: ExploreSpec = {
     scenario,
     build,
     platform,
     strategy,
     seed,
-    reduce: o.reduce,
+    ...(strategy === 'exhaustive' && !o.reduce ? { reduce: false } : {}),
     ...(limits ? { limits } : {}),
     ...(runs !== undefined ? { runs } : {}),
     ...(depth !== undefined ? { depth } : {}),
@@ -157,19 +131,20 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
     ...(pctDepth !== undefined ? { pctDepth } : {}),
     ...(untilSaturated !== undefined ? { untilSaturated } : {}),
   };
-  let r: ExploreReport;
+  const progress = progress_reporter(process.stderr);
+  let done: Awaited<ReturnType<typeof explore_workers>>;
   try {
-    r = await explore({ ...spec, onProgress: (p) => progress.update(p), stop: () => interrupted });
+    done = await explore_workers(spec, shard, { ...isolation, workers, onProgress: (p) => progress.update(p) });
   } finally {
     progress.finish();
-    process.off('SIGINT', onSigint);
   }
-  // What a search proves is said of a clean one only.
-  const claim = r.violations.length === 0 ? search_claim(spec, r) : null;
+  const r = done.report;
   if (o.html !== undefined) write_html(o.html, r, scenario, { scenario, build, platform, ...(limits ? { limits } : {}) });
 
-  if (o.json) {
-    process.stdout.write(summary_json(r, claim));
+  if (o.json && o.shard !== undefined) {
+    process.stdout.write(shard_json(r, explore_header(spec), shard, done.slice));
+  } else if (o.json) {
+    process.stdout.write(summary_json(r));
   } else {
     const ticks = run_limits({ scenario, ...(limits ? { limits } : {}) }).busy_ticks_max;
     const bounds = [
@@ -180,7 +155,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
       .filter((x) => x)
       .join(', ');
     const lines = [
-      `kqsim explore: scenario ${r.scenario} on build ${r.build}, platform ${r.platform}, strategy ${r.strategy}${strategy === 'exhaustive' ? (o.reduce ? ' with partial-order reduction' : ' without reduction') : ` from seed ${seed}`}${bounds ? ` (${bounds})` : ''}`,
+      `kqsim explore: scenario ${r.scenario} on build ${r.build}, platform ${r.platform}, strategy ${r.strategy}${strategy === 'exhaustive' ? (o.reduce ? ' with partial-order reduction' : ' without reduction') : ` from seed ${seed}`}${bounds ? ` (${bounds})` : ''}${o.shard !== undefined ? `, shard ${slice_label(shard)}` : ''}`,
     ];
     const v = r.violations[0];
     if (v) {
@@ -199,7 +174,9 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
       return 1;
     }
     if (r.saturated)
-      lines.push(`saturated: no new distinct trace in the ${untilSaturated} execution(s) after execution ${r.lastNewTrace}, so the search stopped`);
+      lines.push(
+        `saturated: no new distinct trace in the ${r.executions - r.lastNewTrace} execution(s) after execution ${r.lastNewTrace} (window ${untilSaturated}, checked every ${INDEXED_CHUNK} executions), so the search stopped`,
+      );
     if (r.interrupted) lines.push(`interrupted after ${r.executions} execution(s) (${covered(r)}): no violation in what was covered`);
     else if (r.complete) lines.push(`all ${r.executions} interleavings checked (${covered(r)}): every expectation and invariant held`);
     else if (strategy === 'exhaustive')
@@ -212,9 +189,13 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
       );
     }
     lines.push(...coverage_lines(r));
-    if (claim) lines.push(`what it proves: ${claim.statement}`);
+    if (r.confidence) lines.push(`what it proves: ${r.confidence.statement}`);
     process.stdout.write(safe_lines(lines));
   }
+  return exit_code(r);
+}
+
+function exit_code(r: ExploreReport): number {
   if (r.violations.length > 0) return 1;
   return r.interrupted ? 130 : 0;
 }
@@ -240,9 +221,11 @@ export function register_explore(prog: Command): void {
     )
     .option('--html <file>', "write the HTML page of the counterexample's shrunk run (or the undisturbed run) with the search's coverage map")
     .option('--json', 'print one JSON summary object instead of text')
-    .action(async (ref, o) => {
-      process.exitCode = await cmd_explore(ref, o as ExploreFlags);
-    });
+    .option('--workers <n>', 'worker threads to run executions in (default: the available cores); the results do not depend on it')
+    .option('--shard <i/n>', 'run shard i of n of the search (1-based); `kqsim merge` combines the --json summaries');
+  isolation_options(cmd).action(async (ref, o) => {
+    process.exitCode = await cmd_explore(ref, o as ExploreFlags);
+  });
   refuse_together(cmd, [
     ['--seed', '--strategy=exhaustive', 'the exhaustive search takes no random decisions'],
     ['--depth', '--strategy=random|pct', '--depth bounds the exhaustive search'],
@@ -258,6 +241,7 @@ export function register_explore(prog: Command): void {
       ['kqsim explore nic-softnet --runs 500 --json', 'a random walk, as one JSON object'],
       ['kqsim explore two-sources --strategy pct --until-saturated 500', 'PCT until 500 runs bring no new trace; what it proves'],
       ['kqsim explore nic-softnet --build netbsd-2.0+mutant-lost-wakeup --html run.html', "the counterexample's page, with the search's coverage"],
+      ['kqsim explore nic-softnet --runs 20000 --shard 1/4 --json', 'one shard of four; kqsim merge combines their summaries'],
     ],
     exits: { 0: `${EXIT.ok} in every execution`, 1: `a counterexample: ${EXIT.found}`, 2: EXIT.input, 130: EXIT.interrupted },
   });

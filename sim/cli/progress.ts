@@ -1,9 +1,11 @@
 /*
  * Progress for long explorations, on stderr only (stdout stays byte-deterministic). On a
  * terminal: one status line, redrawn at most every 100 ms and cut to the terminal's width
- * (a narrow pane must not fill its scrollback), with the rate and, when the number of
- * executions is known, an ETA, both from the last few seconds (an exploration slows down
- * as its executions grow longer, so the average since the start would promise too much).
+ * (a narrow pane must not fill its scrollback), with the rate and an ETA, both from the last
+ * few seconds (an exploration slows down as its executions grow longer, so the average
+ * since the start would promise too much): the ETA of random and PCT from the executions
+ * planned, that of an exhaustive search from its share of the tree, estimated from the
+ * shape of the tree explored so far.
  * Elsewhere (a pipe, CI logs): a plain line every five seconds. This is the one place in
  * sim/ that reads the wall clock.
  *
@@ -43,8 +45,9 @@ function seconds(ms: number): string {
 }
 
 export function progress_line(p: ExploreProgress, per_s: number, eta_ms: number | undefined): string {
-  let line = `explore: ${p.executions} executions, ${p.distinctTraces} distinct traces, ${p.pruned} pruned, ${per_s.toFixed(0)}/s`;
+  let line = `explore: ${p.executions} executions, ${p.pruned} pruned, ${per_s.toFixed(0)}/s`;
   if (p.planned !== undefined && p.planned > 0) line += `, ${Math.floor((100 * p.executions) / p.planned)}%`;
+  else if (p.fraction !== undefined) line += `, ${Math.floor(100 * p.fraction)}% of the tree (estimated)`;
   if (eta_ms !== undefined) line += `, ETA ${seconds(eta_ms)}`;
   return line;
 }
@@ -59,6 +62,7 @@ interface Sample {
   readonly t: number;
   readonly executions: number;
   readonly done: number;
+  readonly fraction: number;
 }
 
 /** A status line: redrawn in place on a terminal, a plain line every few seconds elsewhere. */
@@ -94,19 +98,28 @@ export function status_line(stream: ProgressStream, clock: () => number = Date.n
 
 export function progress_reporter(stream: ProgressStream, clock: () => number = Date.now): ProgressReporter {
   const status = status_line(stream, clock);
-  const window: Sample[] = [{ t: clock(), executions: 0, done: 0 }];
+  const window: Sample[] = [{ t: clock(), executions: 0, done: 0, fraction: 0 }];
   return {
     update(p) {
       const now = clock();
       const done = p.executions + p.pruned;
-      if (now - (window.at(-1) as Sample).t >= SAMPLE_MS) window.push({ t: now, executions: p.executions, done });
+      const fraction = p.fraction ?? 0;
+      if (now - (window.at(-1) as Sample).t >= SAMPLE_MS) window.push({ t: now, executions: p.executions, done, fraction });
       while (window.length > 2 && now - (window[1] as Sample).t >= WINDOW_MS) window.shift();
       if (!status.due()) return;
       const first = window[0] as Sample;
       const span_s = Math.max((now - first.t) / 1000, 0.001);
       const per_s = (done - first.done) / span_s;
       const exec_per_s = (p.executions - first.executions) / span_s;
-      const eta = p.planned !== undefined && exec_per_s > 0 ? ((p.planned - p.executions) / exec_per_s) * 1000 : undefined;
+      const share_per_s = (fraction - first.fraction) / span_s;
+      const eta =
+        p.planned !== undefined
+          ? exec_per_s > 0
+            ? ((p.planned - p.executions) / exec_per_s) * 1000
+            : undefined
+          : p.fraction !== undefined && share_per_s > 0
+            ? ((1 - fraction) / share_per_s) * 1000
+            : undefined;
       status.show(progress_line(p, per_s, eta));
     },
     finish: () => status.finish(),

@@ -1,11 +1,13 @@
 /*
  * `kqsim run <scenario>` and `kqsim replay <scenario> --schedule S`: one execution, narrated
- * (or as JSON lines, Perfetto, HTML, a JSON summary, or a teaching dialogue).
+ * (or as JSON lines, Perfetto, HTML, a JSON summary, or a teaching dialogue). The scenario
+ * runs in a worker thread under the watchdog (sim/run/run_task.ts); Ctrl-C stops it (130).
  *
  *   register_run(prog)   add both commands
  */
 import { type Command, Option } from '@commander-js/extra-typings';
-import { type RunResult, run_scenario } from '../run/runner.ts';
+import { run_isolated } from '../run/run_task.ts';
+import type { RunResult } from '../run/runner.ts';
 import { scenario_build, scenario_load } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { jsonl_run } from '../view/jsonl.ts';
@@ -17,6 +19,8 @@ import {
   command_help,
   EXIT,
   emit,
+  isolation_arg,
+  isolation_options,
   limits_arg,
   MAX_TICKS_FLAG,
   MAX_TICKS_HELP,
@@ -40,6 +44,8 @@ interface RunFlags {
   verbose?: boolean;
   json?: boolean;
   teach?: boolean;
+  watchdogS?: string;
+  maxMemoryMb?: string;
   maxTicksPerRun?: string;
 }
 
@@ -49,16 +55,24 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
   const limits = limits_arg(o.maxTicksPerRun);
   const scenario = await scenario_load(ref);
   const build = scenario_build(scenario, o.build);
-  const r = run_scenario({
-    scenario,
-    build,
-    platform,
-    ...(seed !== undefined ? { seed } : {}),
-    ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
-    ...(limits ? { limits } : {}),
-    // The HTML state pane and the Perfetto kq_count counters read `state` snapshots.
-    ...(o.format === 'html' || o.format === 'perfetto' ? { snapshots: true } : {}),
-  });
+  const isolation = isolation_arg(o);
+  const { result: r, stoppedAt } = await run_isolated(
+    {
+      scenario: scenario.file,
+      build: build.name,
+      platform: platform.name,
+      ...(seed !== undefined ? { seed } : {}),
+      ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
+      ...(limits ? { limits } : {}),
+      // The HTML state pane and the Perfetto kq_count counters read `state` snapshots.
+      ...(o.format === 'html' || o.format === 'perfetto' ? { snapshots: true } : {}),
+    },
+    { ...isolation, scenario: scenario.name },
+  );
+  if (!r) {
+    process.stderr.write(`kqsim: interrupted at ${stoppedAt}: nothing to show of a run that did not end\n`);
+    return EXIT_INTERRUPTED;
+  }
   if (o.teach) {
     await teach_run(r, scenario.description, process.stdin, process.stdout);
   } else if (o.json) {
@@ -92,11 +106,12 @@ const RUN_CONFLICTS: readonly Conflict[] = [
   ...OUTPUT_CONFLICTS,
 ];
 
-const RUN_EXITS = { 0: EXIT.ok, 1: EXIT.found, 2: EXIT.input };
+const RUN_EXITS = { 0: EXIT.ok, 1: EXIT.found, 2: EXIT.input, 130: EXIT.interrupted };
+const EXIT_INTERRUPTED = 130;
 
 export function register_run(prog: Command): void {
   const runOptions = (c: Command<[string]>) =>
-    c
+    isolation_options(c)
       .option('--build <build>', "kernel build (default: the scenario's own build, else netbsd-2.0)")
       .option('--platform <platform>', 'platform (port)', 'i386')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl', 'perfetto', 'html']).default('text'))

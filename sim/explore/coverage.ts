@@ -4,13 +4,17 @@
  * confidence statements need: the agents seen at choice points and the most choice points
  * one run had (PCT's n and k).
  *
- * A Coverage is plain data, in one canonical order, so that records from workers, shards
- * or `kqsim merge` combine with coverage_merge in any grouping and compare byte for byte.
+ * A run is watched through its chooser (coverage_chooser), counting into a CoverageData:
+ * plain JSON (numbers, strings, plain objects keyed by name), so that a chunk's record
+ * crosses worker threads and shard files as it is, and records of any runs combine with
+ * coverage_merge in any grouping. The coverage collector (collectors.ts) is built of these.
  *
- *   CoverageCollector     wrap(chooser) for each run, then record(): the search's Coverage
- *   coverage_merge(a, b)  the coverage of both searches (associative, commutative)
- *   coverage_summary(c)   exercised / reachable pairs and the points never interrupted
- *   EMPTY_COVERAGE
+ *   CoverageData                   the mergeable record of some runs
+ *   coverage_empty()               the record of no runs
+ *   coverage_chooser(inner, data)  the chooser of one run: `inner`, counted into `data`
+ *   coverage_merge(a, b)           the record of both (associative, commutative; pure)
+ *   coverage_view(data)            -> CoverageView, in canonical order: what a summary shows
+ *   agents_count(agents)           how many of them are threads and devices
  */
 import type { ChoiceOption, ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
 import { option_key } from './strategy.ts';
@@ -25,17 +29,36 @@ export interface CoveragePair {
   readonly taken: number;
 }
 
-export interface Coverage {
-  readonly runs: number;
+/** Counted into while runs go on (coverage_chooser), so its fields are mutable. */
+export interface CoverageData {
+  /** Runs counted (the collector adds each run once it has ended). */
+  runs: number;
   /** The most choice points one run had. */
-  readonly choicePointsMax: number;
-  /** Everyone who could act at a choice point (`thread:1`, `irq:nic0`), sorted. */
+  choicePointsMax: number;
+  /** Everyone who could act at a choice point (`thread:1`, `irq:nic0`), as keys. */
+  agents: Record<string, true>;
+  /** By pair_key(point, source). */
+  pairs: Record<string, { point: string; source: string; offered: number; taken: number }>;
+}
+
+/** A record in canonical order, with the lists `kqsim explore` prints. */
+export interface CoverageView {
+  /** Pairs some run took, and every pair seen reachable, sorted by point then source. */
+  readonly exercised: readonly { readonly point: string; readonly source: string }[];
+  readonly reachable: readonly { readonly point: string; readonly source: string }[];
+  /** Points where an interrupt could have come but none was ever taken. */
+  readonly neverInterrupted: readonly string[];
+  /** Sorted. */
   readonly agents: readonly string[];
-  /** Sorted by point, then source. */
+  readonly choicePointsMax: number;
+  readonly runs: number;
+  /** Every reachable pair with its counts, in the order of `reachable`. */
   readonly pairs: readonly CoveragePair[];
 }
 
-export const EMPTY_COVERAGE: Coverage = { runs: 0, choicePointsMax: 0, agents: [], pairs: [] };
+export function coverage_empty(): CoverageData {
+  return { runs: 0, choicePointsMax: 0, agents: {}, pairs: {} };
+}
 
 function source_of(o: ChoiceOption): string | null {
   if (o.kind === 'irq') return o.device;
@@ -48,111 +71,66 @@ function pair_key(point: string, source: string): string {
   return `${point}\u0000${source}`;
 }
 
+function see(data: CoverageData, point: ChoicePoint, chosen: number): void {
+  point.options.forEach((o, i) => {
+    data.agents[option_key(o)] = true;
+    const source = source_of(o);
+    // The idle loop is not a preemption point: a device arriving there interrupts nothing.
+    if (source === null || point.at === 'idle') return;
+    const key = pair_key(point.at, source);
+    let p = data.pairs[key];
+    if (!p) data.pairs[key] = p = { point: point.at, source, offered: 0, taken: 0 };
+    p.offered++;
+    if (i === chosen) p.taken++;
+  });
+}
+
+/** The chooser of one run: what `inner` chooses, each choice point counted into `data`. */
+export function coverage_chooser(inner: Chooser, data: CoverageData): Chooser {
+  let points = 0;
+  return {
+    choose(point) {
+      const chosen = inner.choose(point);
+      points++;
+      if (points > data.choicePointsMax) data.choicePointsMax = points;
+      see(data, point, chosen);
+      return chosen;
+    },
+  };
+}
+
+export function coverage_merge(a: CoverageData, b: CoverageData): CoverageData {
+  const pairs: CoverageData['pairs'] = {};
+  for (const from of [a.pairs, b.pairs]) {
+    for (const [key, p] of Object.entries(from)) {
+      const q = pairs[key];
+      pairs[key] = q ? { ...q, offered: q.offered + p.offered, taken: q.taken + p.taken } : { ...p };
+    }
+  }
+  return { runs: a.runs + b.runs, choicePointsMax: Math.max(a.choicePointsMax, b.choicePointsMax), agents: { ...a.agents, ...b.agents }, pairs };
+}
+
 function by_name(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Canonical form: pairs and agents sorted, so equal coverage is equal data. */
-function canonical(runs: number, choicePointsMax: number, agents: Iterable<string>, pairs: Iterable<CoveragePair>): Coverage {
-  return {
-    runs,
-    choicePointsMax,
-    agents: [...new Set(agents)].sort(by_name),
-    pairs: [...pairs].sort((x, y) => by_name(x.point, y.point) || by_name(x.source, y.source)),
-  };
-}
-
-export function coverage_merge(a: Coverage, b: Coverage): Coverage {
-  const pairs = new Map<string, CoveragePair>();
-  for (const p of [...a.pairs, ...b.pairs]) {
-    const key = pair_key(p.point, p.source);
-    const q = pairs.get(key);
-    pairs.set(key, q ? { ...q, offered: q.offered + p.offered, taken: q.taken + p.taken } : p);
-  }
-  return canonical(a.runs + b.runs, Math.max(a.choicePointsMax, b.choicePointsMax), [...a.agents, ...b.agents], pairs.values());
-}
-
-class CountingChooser implements Chooser {
-  points = 0;
-
-  constructor(
-    private readonly inner: Chooser,
-    private readonly collector: CoverageCollector,
-  ) {}
-
-  choose(point: ChoicePoint): number {
-    const chosen = this.inner.choose(point);
-    this.points++;
-    this.collector.see(point, chosen);
-    return chosen;
-  }
-}
-
-export class CoverageCollector {
-  private runs = 0;
-  private choicePointsMax = 0;
-  private readonly agents = new Set<string>();
-  private readonly pairs = new Map<string, { point: string; source: string; offered: number; taken: number }>();
-  private current: CountingChooser | undefined;
-
-  /** The chooser for the next run: `inner`, watched. Call end_run() after the run. */
-  wrap(inner: Chooser): Chooser {
-    this.current = new CountingChooser(inner, this);
-    return this.current;
-  }
-
-  end_run(): void {
-    if (!this.current) return;
-    this.runs++;
-    this.choicePointsMax = Math.max(this.choicePointsMax, this.current.points);
-    this.current = undefined;
-  }
-
-  /** @internal Called by the wrapped chooser at every choice point. */
-  see(point: ChoicePoint, chosen: number): void {
-    point.options.forEach((o, i) => {
-      this.agents.add(option_key(o));
-      const source = source_of(o);
-      // The idle loop is not a preemption point: a device arriving there interrupts nothing.
-      if (source === null || point.at === 'idle') return;
-      const key = pair_key(point.at, source);
-      let p = this.pairs.get(key);
-      if (!p) this.pairs.set(key, (p = { point: point.at, source, offered: 0, taken: 0 }));
-      p.offered++;
-      if (i === chosen) p.taken++;
-    });
-  }
-
-  record(): Coverage {
-    return canonical(
-      this.runs,
-      this.choicePointsMax,
-      this.agents,
-      [...this.pairs.values()].map((p) => ({ ...p })),
-    );
-  }
-}
-
-export interface CoverageSummary {
-  /** Pairs some run took, and every pair seen reachable, as `point <- source`. */
-  readonly exercised: readonly { readonly point: string; readonly source: string }[];
-  readonly reachable: readonly { readonly point: string; readonly source: string }[];
-  /** Points where an interrupt could have come but none was ever taken. */
-  readonly neverInterrupted: readonly string[];
-  readonly threads: number;
-  readonly devices: number;
-}
-
-export function coverage_summary(c: Coverage): CoverageSummary {
-  const reachable = c.pairs.map((p) => ({ point: p.point, source: p.source }));
-  const exercised = c.pairs.filter((p) => p.taken > 0).map((p) => ({ point: p.point, source: p.source }));
+export function coverage_view(data: CoverageData): CoverageView {
+  const pairs = Object.values(data.pairs)
+    .map((p) => ({ point: p.point, source: p.source, offered: p.offered, taken: p.taken }))
+    .sort((x, y) => by_name(x.point, y.point) || by_name(x.source, y.source));
+  const exercised = pairs.filter((p) => p.taken > 0).map((p) => ({ point: p.point, source: p.source }));
   const hit = new Set(exercised.map((p) => p.point));
-  const neverInterrupted = [...new Set(c.pairs.map((p) => p.point))].filter((p) => !hit.has(p));
   return {
     exercised,
-    reachable,
-    neverInterrupted,
-    threads: c.agents.filter((a) => a.startsWith('thread:')).length,
-    devices: c.agents.filter((a) => a.startsWith('irq:')).length,
+    reachable: pairs.map((p) => ({ point: p.point, source: p.source })),
+    neverInterrupted: [...new Set(pairs.map((p) => p.point))].filter((p) => !hit.has(p)),
+    agents: Object.keys(data.agents).sort(by_name),
+    choicePointsMax: data.choicePointsMax,
+    runs: data.runs,
+    pairs,
   };
+}
+
+export function agents_count(agents: readonly string[]): { readonly threads: number; readonly devices: number } {
+  return { threads: agents.filter((a) => a.startsWith('thread:')).length, devices: agents.filter((a) => a.startsWith('irq:')).length };
 }

@@ -4,7 +4,8 @@
  * the first unexplored option), with sleep-set partial-order reduction and optional
  * CHESS-style bounds.
  *
- *   exhaustive_strategy({ reduce, depth, maxPreemptions })   a Strategy that runs out
+ *   exhaustive_plan({ reduce, depth, maxPreemptions }, slice)   a Plan that runs out
+ *   FRONTIER_DEPTH   the depth of the choice tree at which it is split into chunks
  *
  * Transitions. A transition is everything the machine does between two scheduling
  * boundaries (Machine's StepObserver), which are the preemption points of every context:
@@ -47,11 +48,24 @@
  * bounding, Musuvathi & Qadeer 2007: most bugs need few); `depth` bounds how many choice
  * points an execution branches at (later ones take their first allowed option). A bounded
  * search that cut something is not complete.
+ *
+ * Splitting (workers, shards). The subtrees below the choice points at FRONTIER_DEPTH, and
+ * the executions that end before reaching it, are the chunks, numbered in depth-first
+ * order. A slice walks the whole tree above the frontier, but only into its own chunks; of
+ * every other chunk it runs just the first execution, which is what the search above the
+ * frontier learns from a chunk: the footprint of each transition on the path to it, and
+ * so every sleep set above the frontier. Those are the same in every slice (the runs are
+ * deterministic), so every slice numbers the chunks alike and prunes alike above the
+ * frontier, and below it a chunk's subtree is searched exactly as the unsplit search would:
+ * the union of the slices is the unsplit search, execution for execution.
  */
 import type { ChoiceOption, ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
 import { type Machine, RunStopped, type StepObserver } from '../../src/machine/machine.ts';
 import type { RunResult } from '../run/runner.ts';
-import type { Execution, Strategy } from './strategy.ts';
+import { type Slice, slice_owns } from './slice.ts';
+import type { Execution, Plan } from './strategy.ts';
+
+export const FRONTIER_DEPTH = 6;
 
 export interface ExhaustiveOptions {
   /** Sleep-set partial-order reduction (default on). */
@@ -122,22 +136,40 @@ interface Current {
 class Search {
   readonly stack: Node[] = [];
   cut = false;
-  exhausted = false;
 
   constructor(readonly opts: ExhaustiveOptions) {}
 
-  /** After an execution: move to the next unexplored option, deepest first. */
-  backtrack(): void {
+  /**
+   * After an execution: move to the next unexplored option, deepest first. Returns the depth
+   * of the node that moved on (-1 once the search is exhausted).
+   */
+  backtrack(): number {
     while (this.stack.length > 0) {
       const top = this.stack[this.stack.length - 1] as Node;
       const id = top.ids[top.allowed[top.at] as number];
       if (id !== null && id !== undefined) top.explored.push({ id, fp: top.fp });
       top.at++;
       top.fp = null;
-      if (top.at < top.allowed.length) return;
+      if (top.at < top.allowed.length) return this.stack.length - 1;
       this.stack.pop();
     }
-    this.exhausted = true;
+    return -1;
+  }
+
+  /** Leave the rest of the subtree below `depth` unexplored (it is another slice's). */
+  truncate(depth: number): void {
+    if (this.stack.length > depth) this.stack.length = depth;
+  }
+
+  /** The share of the tree behind the current path, if every subtree were the same size. */
+  fraction(): number {
+    let done = 0;
+    let weight = 1;
+    for (const n of this.stack) {
+      done += (weight * n.at) / n.allowed.length;
+      weight /= n.allowed.length;
+    }
+    return done;
   }
 }
 
@@ -266,33 +298,34 @@ class ExhaustiveRun implements Chooser, StepObserver {
   }
 }
 
-export function exhaustive_strategy(opts: ExhaustiveOptions = {}): Strategy {
+export function exhaustive_plan(opts: ExhaustiveOptions, slice: Slice): Plan {
   const search = new Search(opts);
   const reduce = opts.reduce ?? true;
-  let pruned = 0;
+  let chunk = 0;
   let started = false;
   return {
-    name: 'exhaustive',
-    get complete() {
-      return search.exhausted && !search.cut;
-    },
-    get pruned() {
-      return pruned;
-    },
-    next(): Execution | undefined {
-      if (started) search.backtrack();
+    next() {
+      if (started) {
+        if (!slice_owns(slice, chunk)) search.truncate(FRONTIER_DEPTH);
+        const moved = search.backtrack();
+        if (moved < 0) return undefined;
+        if (moved < FRONTIER_DEPTH) chunk++;
+      }
       started = true;
-      if (search.exhausted) return undefined;
       const run = new ExhaustiveRun(search, reduce);
-      return {
-        chooser: run,
+      const execution: Execution = {
+        chooser: run.chooser,
         ...(run.observer ? { observer: run.observer } : {}),
-        finished(r) {
-          const kept = run.finished(r);
-          if (!kept) pruned++;
-          return kept;
-        },
+        finished: (r) => run.finished(r),
       };
+      return { chunk, counts: slice_owns(slice, chunk), execution };
     },
+    takeCut() {
+      const cut = search.cut;
+      search.cut = false;
+      return cut;
+    },
+    fraction: () => search.fraction(),
+    chunksSeen: () => chunk + 1,
   };
 }

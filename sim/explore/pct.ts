@@ -6,15 +6,17 @@
  * taken: a device with a higher priority than the running thread raises its line at once,
  * one with a lower priority waits until the thread's priority drops. The priority of
  * whoever was chosen drops below every initial priority at d-1 change points, drawn
- * uniformly from the k choice points an execution is expected to have (k is learned from
- * the longest execution so far). A bug of depth d (d ordering constraints) is hit with
- * probability at least 1/(n * k^(d-1)) per run for n agents.
+ * uniformly from the k choice points an execution is expected to have. k is the number of
+ * choice points of the undisturbed run, so that every execution i is a function of (seed,
+ * i) alone and any worker or shard can run it (indexed.ts); a longer execution simply has
+ * its change points among its first k choices. A bug of depth d (d ordering constraints) is
+ * hit with probability at least 1/(n * k^(d-1)) per run for n agents.
  *
- *   pct_strategy(seed, depth = 3)   a Strategy that never runs out
+ *   pct_chooser(seed, index, depth, k)   the chooser of execution `index`
  */
 import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
 import { Prng } from '../run/choosers.ts';
-import { type Execution, option_key, type Strategy } from './strategy.ts';
+import { option_key } from './strategy.ts';
 
 /** Initial priorities are drawn above every change-point priority (1 .. d-1). */
 const PRIORITY_RANGE = 1_000_000;
@@ -22,7 +24,6 @@ const PRIORITY_RANGE = 1_000_000;
 class PctChooser implements Chooser {
   private readonly priority = new Map<string, number>();
   private point = 0;
-  points = 0;
 
   constructor(
     private readonly rng: Prng,
@@ -56,29 +57,13 @@ class PctChooser implements Chooser {
       }
     }
     this.point++;
-    this.points = this.point;
     return best;
   }
 }
 
-export function pct_strategy(seed: number, depth = 3): Strategy {
-  const rng = new Prng(seed);
-  let k = 1;
-  return {
-    name: 'pct',
-    complete: false,
-    pruned: 0,
-    next(): Execution {
-      const changes: number[] = [];
-      for (let i = 0; i < depth - 1; i++) changes.push(rng.below(k));
-      const chooser = new PctChooser(rng, depth, changes);
-      return {
-        chooser,
-        finished: () => {
-          k = Math.max(k, chooser.points);
-          return true;
-        },
-      };
-    },
-  };
+export function pct_chooser(seed: number, index: number, depth: number, k: number): Chooser {
+  const rng = Prng.of(seed, index);
+  const changes: number[] = [];
+  for (let i = 0; i < depth - 1; i++) changes.push(rng.below(Math.max(1, k)));
+  return new PctChooser(rng, depth, changes);
 }

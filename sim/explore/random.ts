@@ -1,14 +1,13 @@
 /*
  * The random strategy: a uniform random walk over the choice tree. At every choice point
  * each option is equally likely (unlike `kqsim run --seed`, whose chooser mostly takes the
- * default so that one run looks ordinary). One seeded generator drives all executions in
- * turn, so a (seed, run index) pair names a run.
+ * default so that one run looks ordinary). Execution i draws from Prng.of(seed, i), so a
+ * (seed, execution index) pair names a run wherever it is run (indexed.ts).
  *
- *   random_strategy(seed)   a Strategy that never runs out
+ *   random_chooser(seed, index)   the chooser of one execution
  */
 import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
 import { Prng } from '../run/choosers.ts';
-import type { Execution, Strategy } from './strategy.ts';
 
 class UniformChooser implements Chooser {
   constructor(private readonly rng: Prng) {}
@@ -18,14 +17,6 @@ class UniformChooser implements Chooser {
   }
 }
 
-export function random_strategy(seed: number): Strategy {
-  const rng = new Prng(seed);
-  return {
-    name: 'random',
-    complete: false,
-    pruned: 0,
-    next(): Execution {
-      return { chooser: new UniformChooser(rng), finished: () => true };
-    },
-  };
+export function random_chooser(seed: number, index: number): Chooser {
+  return new UniformChooser(Prng.of(seed, index));
 }

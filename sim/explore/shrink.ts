@@ -1,23 +1,43 @@
 /*
  * Shrinking a counterexample: from a failing execution's choices, find one that fails the
- * same way (same invariant, or panic, or deadlock) with the fewest non-default choices
- * (preemptions and interrupts), then the fewest steps. Greedy passes in the manner of
- * delta debugging and fast-check's shrinkers, repeated until none helps:
- *   1. set one non-default choice back to the default (drop an interrupt or a switch), or
- *      drop it with its slot, for when taking it added choice points after it (a clock
- *      tick's hardclock does);
- *   2. lower a choice to a smaller option index;
- *   3. move a non-default choice one point earlier (fewer steps before the failure).
+ * same way (same invariant, or panic, or deadlock; or, for a finding, that still makes it:
+ * `keeps`) and is smallest in this order: fewest
+ * interrupts (a device or the clock taken other than by default), then fewest preemptions
+ * (any other non-default choice: a switch, another thread run first), then fewest steps,
+ * then the shorter and lexicographically smaller choice list (so that a minimum is one
+ * schedule, whoever found the failure).
+ *
+ *   1. Greedy passes in the manner of delta debugging and fast-check's shrinkers, repeated
+ *      until none helps: set one non-default choice back to the default, or drop it with
+ *      its slot (for when taking it added choice points after it, as a clock tick's
+ *      hardclock does); lower a choice to a smaller option index; move a non-default
+ *      choice one point earlier. At the fixed
+ *      point the schedule is 1-minimal: setting any one non-default choice back to the
+ *      default no longer fails the same way.
+ *   2. A bounded search for the minimum: every schedule with at most b non-default choices
+ *      (plain depth-first search with that preemption bound, at most SEARCH_BUDGET runs),
+ *      for b = 1, 2, ... up to as many as the greedy result has, while each bound's search
+ *      finishes. Greedy passes only ever remove or move disturbances one at a time, so they
+ *      can stop at two interrupts where one elsewhere fails too (ktickle v1 from a random
+ *      run); the search from b = 1 finds that one at the cost of about one run per choice
+ *      point and option. What it finds is the smallest failing schedule within the bounds
+ *      it finished, whichever run the shrinking started from, so random, PCT and exhaustive
+ *      search report the same one. If it finds a better one, the greedy passes run again
+ *      from there.
  * Each candidate is run with a lenient replay; an accepted candidate is replaced by the
  * exact choices its run recorded, so the result is a schedule `kqsim replay` reproduces.
  *
  *   shrink(spec, failing, { budget, keeps })   -> { result, runs }
+ *   schedule_cost(spec, choices)        the cost of a schedule in the order above
  */
-import { RunInputError, type RunResult } from '../run/runner.ts';
-import { type BaseSpec, failure_of, run_choices, schedule_choices } from './replay.ts';
+import type { ChoicePoint, Chooser } from '../../src/machine/chooser.ts';
+import { RunInputError, type RunResult, run_scenario } from '../run/runner.ts';
+import { exhaustive_plan } from './exhaustive.ts';
+import { type BaseSpec, failure_of, LenientReplayChooser, schedule_choices } from './replay.ts';
+import { WHOLE } from './slice.ts';
 
 export interface ShrinkOptions {
-  /** At most this many candidate runs. */
+  /** At most this many candidate runs in the greedy passes. */
   readonly budget?: number;
   /** What a smaller run must still show (default: the same failure as the failing run). */
   readonly keeps?: (r: RunResult) => boolean;
@@ -28,17 +48,72 @@ export interface Shrunk {
   readonly runs: number;
 }
 
-function nondefault(choices: readonly number[]): number {
-  return choices.filter((c) => c !== 0).length;
+/** Where a schedule stands in the shrinking order. */
+export interface Cost {
+  readonly interrupts: number;
+  readonly preemptions: number;
+  readonly steps: number;
+  readonly choices: readonly number[];
 }
 
-/** Smaller is better: fewer non-default choices, then fewer steps, then a shorter list. */
-function better(a: RunResult, b: RunResult): boolean {
-  const ca = schedule_choices(a.schedule);
-  const cb = schedule_choices(b.schedule);
-  if (nondefault(ca) !== nondefault(cb)) return nondefault(ca) < nondefault(cb);
+/** Runs of the bounded search for the minimum. */
+const SEARCH_BUDGET = 4000;
+
+/** Counts the non-default choices of a run by what they were. */
+class CostChooser implements Chooser {
+  interrupts = 0;
+  preemptions = 0;
+
+  constructor(private readonly inner: Chooser) {}
+
+  choose(point: ChoicePoint): number {
+    const i = this.inner.choose(point);
+    if (i !== 0) {
+      const kind = point.options[i]?.kind;
+      if (kind === 'irq' || kind === 'tick') this.interrupts++;
+      else this.preemptions++;
+    }
+    return i;
+  }
+}
+
+function lex_less(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return a.length < b.length;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number);
+  return false;
+}
+
+/** a comes strictly before b in the shrinking order. */
+export function cost_less(a: Cost, b: Cost): boolean {
+  if (a.interrupts !== b.interrupts) return a.interrupts < b.interrupts;
+  if (a.preemptions !== b.preemptions) return a.preemptions < b.preemptions;
   if (a.steps !== b.steps) return a.steps < b.steps;
-  return ca.length < cb.length;
+  return lex_less(a.choices, b.choices);
+}
+
+interface Tried {
+  readonly r: RunResult;
+  readonly cost: Cost;
+}
+
+function run_costed(spec: BaseSpec, chooser: Chooser): Tried {
+  const c = new CostChooser(chooser);
+  const r = run_scenario({ ...spec, chooser: c });
+  return { r, cost: { interrupts: c.interrupts, preemptions: c.preemptions, steps: r.steps, choices: schedule_choices(r.schedule) } };
+}
+
+/** A candidate that makes the scenario misbehave (never end) is simply not taken. */
+function attempt(spec: BaseSpec, choices: readonly number[]): Tried | undefined {
+  try {
+    return run_costed(spec, new LenientReplayChooser(choices));
+  } catch (e) {
+    if (e instanceof RunInputError) return undefined;
+    throw e;
+  }
+}
+
+export function schedule_cost(spec: BaseSpec, choices: readonly number[]): Cost {
+  return run_costed(spec, new LenientReplayChooser(choices)).cost;
 }
 
 function* candidates(c: readonly number[]): Generator<number[]> {
@@ -57,35 +132,84 @@ function* candidates(c: readonly number[]): Generator<number[]> {
   }
 }
 
-/** A candidate that makes the scenario misbehave (never end) is simply not taken. */
-function attempt(spec: BaseSpec, choices: readonly number[]): RunResult | undefined {
-  try {
-    return run_choices(spec, choices);
-  } catch (e) {
-    if (e instanceof RunInputError) return undefined;
-    throw e;
+type Keeps = (r: RunResult) => boolean;
+
+function greedy(spec: BaseSpec, start: Tried, keeps: Keeps, budget: number): { best: Tried; runs: number } {
+  let best = start;
+  let runs = 0;
+  let improved = true;
+  while (improved && runs < budget) {
+    improved = false;
+    for (const cand of candidates(best.cost.choices)) {
+      if (runs >= budget) break;
+      runs++;
+      const t = attempt(spec, cand);
+      if (t && keeps(t.r) && cost_less(t.cost, best.cost)) {
+        best = t;
+        improved = true;
+        break;
+      }
+    }
   }
+  return { best, runs };
+}
+
+interface Searched {
+  readonly best: Tried | undefined;
+  readonly runs: number;
+  /** Every schedule within the bound was run. */
+  readonly finished: boolean;
+}
+
+/** The smallest failing run among those with at most `bound` non-default choices. */
+function search_min(spec: BaseSpec, keeps: Keeps, bound: number): Searched {
+  const plan = exhaustive_plan({ reduce: false, maxPreemptions: bound }, WHOLE);
+  let best: Tried | undefined;
+  let runs = 0;
+  for (let p = plan.next(); p; p = plan.next()) {
+    if (++runs > SEARCH_BUDGET) return { best: undefined, runs, finished: false };
+    let t: Tried;
+    try {
+      t = run_costed(spec, p.execution.chooser);
+    } catch (e) {
+      if (e instanceof RunInputError) continue;
+      throw e;
+    }
+    p.execution.finished(t.r);
+    if (keeps(t.r) && (!best || cost_less(t.cost, best.cost))) best = t;
+  }
+  return { best, runs, finished: true };
+}
+
+/** The smallest failing run with at most `most` non-default choices, bound by bound from one while each search finishes. */
+function search_up_to(spec: BaseSpec, keeps: Keeps, most: number): { best: Tried | undefined; runs: number } {
+  let best: Tried | undefined;
+  let runs = 0;
+  for (let bound = 1; bound <= most; bound++) {
+    const s = search_min(spec, keeps, bound);
+    runs += s.runs;
+    if (!s.finished) break;
+    if (s.best && (!best || cost_less(s.best.cost, best.cost))) best = s.best;
+  }
+  return { best, runs };
 }
 
 export function shrink(spec: BaseSpec, failing: RunResult, opts: ShrinkOptions = {}): Shrunk {
   const budget = opts.budget ?? 500;
   const kind = failure_of(failing.outcome);
   const keeps = opts.keeps ?? ((r: RunResult) => failure_of(r.outcome) === kind);
-  let best = failing;
-  let runs = 0;
-  let improved = true;
-  while (improved && runs < budget) {
-    improved = false;
-    for (const cand of candidates(schedule_choices(best.schedule))) {
-      if (runs >= budget) break;
-      runs++;
-      const r = attempt(spec, cand);
-      if (r && keeps(r) && better(r, best)) {
-        best = r;
-        improved = true;
-        break;
-      }
-    }
+  const start = attempt(spec, schedule_choices(failing.schedule));
+  if (!start || !keeps(start.r)) return { result: failing, runs: 1 };
+  let runs = 1;
+  let best = start;
+  for (;;) {
+    const g = greedy(spec, best, keeps, budget);
+    runs += g.runs;
+    best = g.best;
+    const s = search_up_to(spec, keeps, best.cost.interrupts + best.cost.preemptions);
+    runs += s.runs;
+    if (!s.best || !cost_less(s.best.cost, best.cost)) break;
+    best = s.best;
   }
-  return { result: best, runs };
+  return { result: best.r, runs };
 }

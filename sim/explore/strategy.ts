@@ -1,9 +1,12 @@
 /*
- * The common shape of an exploration strategy: a source of choosers, one per execution.
- * The explorer (explorer.ts) asks for the next execution's plan, runs it through
- * run_scenario, and tells the strategy what happened.
+ * The common shape of an exploration strategy: a plan of executions for one slice of the
+ * search (sim/explore/slice.ts), each with its chooser, grouped in chunks numbered in the
+ * order an unsplit search runs them. The explorer (explorer.ts) asks for the next planned
+ * execution, runs it through run_scenario, and tells the plan what happened.
  *
- *   Strategy            next() -> Execution | undefined; complete; pruned
+ *   Plan                next() -> Planned | undefined; takeCut(); fraction(); chunksSeen()
+ *   Planned             the chunk an execution belongs to, whether this slice counts it,
+ *                       and the Execution
  *   Execution           the chooser (and optional step observer) for one run, and
  *                       finished(result) to call once it ran
  *   STRATEGY_NAMES      random, pct, exhaustive
@@ -23,14 +26,26 @@ export interface Execution {
   finished(r: RunResult): boolean;
 }
 
-export interface Strategy {
-  readonly name: StrategyName;
-  /** The next execution to run, or undefined when the strategy has nothing left. */
-  next(): Execution | undefined;
-  /** True once every execution within the bounds has been covered (exhaustive only). */
-  readonly complete: boolean;
-  /** Executions cut short because an equivalent one was already explored. */
-  readonly pruned: number;
+export interface Planned {
+  /** The chunk it belongs to (see slice.ts). */
+  readonly chunk: number;
+  /**
+   * False for an execution another slice owns, run here only because the search needs what
+   * it learns (exhaustive: the footprints of the transitions above the frontier).
+   */
+  readonly counts: boolean;
+  readonly execution: Execution;
+}
+
+export interface Plan {
+  /** The next execution of this slice, or undefined when the slice has nothing left. */
+  next(): Planned | undefined;
+  /** Whether a bound cut part of the search since the last call (exhaustive only). */
+  takeCut(): boolean;
+  /** How much of the whole search is behind this slice, from 0 to 1, when it can tell (exhaustive). */
+  fraction(): number | undefined;
+  /** How many chunks of the whole search it has seen (every one, once next() has returned undefined). */
+  chunksSeen(): number;
 }
 
 /** Who acts if this option is taken: a thread, or a device raising its line. */

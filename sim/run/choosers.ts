@@ -25,10 +25,25 @@ export class Prng {
     return (z ^ (z >>> 16)) >>> 0;
   }
 
+  /**
+   * The generator of execution `index` of a search from `seed`: both words go through a
+   * finalizer (murmur3's fmix32) first, so neighbouring indices give unrelated streams
+   * (splitmix32 seeded with s and s + 0x9e3779b9 would be one stream shifted by a step).
+   */
+  static of(seed: number, index: number): Prng {
+    return new Prng(fmix32((seed ^ fmix32(index + 0x632be5ab)) >>> 0));
+  }
+
   /** An integer in [0, n). */
   below(n: number): number {
     return Math.floor((this.next() / 0x1_0000_0000) * n);
   }
+}
+
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** How often a seeded run takes something other than the default, in 1/256ths. */

@@ -1,7 +1,9 @@
 /*
  * The runner: boot a kernel for a scenario on a build and platform, drive it with a chooser,
  * check every invariant on every step, and return the trace with the schedule that replays
- * it.
+ * it. With `record: false` (exploration) the run keeps no trace and builds only the events
+ * an invariant reads; it can still fold a fingerprint of what happened (TraceFingerprint),
+ * and a failing one is replayed from its schedule to get the trace.
  *
  *   run_scenario(spec)   one execution -> RunResult
  *   run_limits(spec)     the machine bounds a run uses (the scenario's busy-tick budget)
@@ -9,7 +11,7 @@
  */
 import type { Build } from '../../src/builds.ts';
 import { kcont_listener_attach } from '../../src/kern/kcont_listener.ts';
-import { kernel_boot } from '../../src/kern/kernel.ts';
+import { type Kernel, kernel_boot } from '../../src/kern/kernel.ts';
 import { type Chooser, firstChooser } from '../../src/machine/chooser.ts';
 import {
   BudgetExceeded,
@@ -21,7 +23,7 @@ import {
   type StepObserver,
 } from '../../src/machine/machine.ts';
 import type { Platform } from '../../src/machine/platform.ts';
-import { TraceBus, type TraceEvent } from '../../src/trace.ts';
+import { TraceBus, type TraceEvent, TraceFingerprint, type TraceKind } from '../../src/trace.ts';
 import { INVARIANTS, type Invariant } from '../check/invariants.ts';
 import { type Scenario, scenario_check_build } from '../scenario.ts';
 import { snapshot_watch } from '../view/snapshot.ts';
@@ -51,6 +53,12 @@ export interface RunSpec {
   readonly snapshots?: boolean;
   /** Sees every transition's footprint (partial-order reduction in sim/explore). */
   readonly observer?: StepObserver;
+  /** Keep the trace (default true). Off, `events` is empty and nothing is stamped. */
+  readonly record?: boolean;
+  /** Fold a fingerprint of the run (RunResult.fingerprint), for counting distinct traces. */
+  readonly fingerprint?: boolean;
+  /** Called with the booted kernel before any process runs (collectors, watchdogs). */
+  readonly boot?: (k: Kernel) => void;
 }
 
 /** Replayable identity of a run: put on top of every trace so two traces can be compared. */
@@ -81,6 +89,8 @@ export interface RunResult {
   readonly schedule: string;
   readonly steps: number;
   readonly ticks: number;
+  /** With RunSpec.fingerprint: the hash of the run's choices and the numeric footprint of its events. */
+  readonly fingerprint?: number;
 }
 
 /** Bad input or a scenario that misbehaves; `where` points into the scenario's source when known. */
@@ -121,8 +131,9 @@ export function run_scenario(spec: RunSpec): RunResult {
   const recorder = new RecordingChooser(chooser);
   const bus = new TraceBus();
   const events: TraceEvent[] = [];
-  bus.on((ev) => events.push(ev));
+  if (spec.record !== false) bus.on((ev) => events.push(ev));
   if (spec.onEvent) bus.on(spec.onEvent);
+  if (spec.fingerprint) bus.fingerprint = new TraceFingerprint();
 
   const sc = spec.scenario;
   const limits = run_limits(spec);
@@ -136,6 +147,7 @@ export function run_scenario(spec: RunSpec): RunResult {
     ...(sc.serial ? { serial: sc.serial } : {}),
   });
   if (spec.observer) k.m.observer = spec.observer;
+  spec.boot?.(k);
 
   // A violation ends the run on the spot, even in the middle of a step, so the trace stops
   // at the event that broke the invariant.
@@ -175,6 +187,14 @@ export function run_scenario(spec: RunSpec): RunResult {
       const check = w.afterStep.bind(w);
       k.m.afterStep.push(() => {
         const msg = check();
+        if (msg) fail(inv.name, msg);
+      });
+    }
+    const hooks = w.on ?? {};
+    for (const kind of Object.keys(hooks) as TraceKind[]) {
+      const check = hooks[kind] as (ev: unknown) => string | null;
+      bus.hook(kind, (ev) => {
+        const msg = check(ev);
         if (msg) fail(inv.name, msg);
       });
     }
@@ -237,5 +257,6 @@ export function run_scenario(spec: RunSpec): RunResult {
     schedule: schedule_encode(sc.name, recorder.choices),
     steps: k.m.steps,
     ticks: k.m.ticks,
+    ...(bus.fingerprint ? { fingerprint: bus.fingerprint.value() } : {}),
   };
 }

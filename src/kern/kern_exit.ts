@@ -11,7 +11,7 @@
  *                         NOTE_FORK with the child's pid to the parent's klist
  *   sys_execve(k)         posts NOTE_EXEC (the image itself is not modelled)
  */
-import type { KGen } from '../machine/machine.ts';
+import { ControlFlow, type KGen } from '../machine/machine.ts';
 import { ECHILD } from './errno.ts';
 import { NOTE_EXEC, NOTE_EXIT, NOTE_FORK } from './event_h.ts';
 import { fdcopy, fdfree } from './kern_descrip.ts';
@@ -59,7 +59,7 @@ export function* exit1(k: Kernel, rv: number, sig = 0): KGen<never> {
 }
 
 /** Thrown by exit1 through every frame of the exiting thread; caught where the thread began. */
-export class LwpExit extends Error {
+export class LwpExit extends ControlFlow {
   override readonly name = 'LwpExit';
   constructor(readonly pid: number) {
     super(`pid ${pid} exited`);

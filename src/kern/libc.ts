@@ -50,7 +50,8 @@ export class Libc extends LibcNet {
   /** kevent(2). `timeout` null (or omitted) waits forever; {sec: 0, nsec: 0} polls. */
   *kevent(kq: number, changes: readonly Kevent[], nevents: number, timeout: Timespec | null = null): Generator<Yield, SysResult, void> {
     const { k } = this;
-    const args = `kq ${kq}, ${changes.length} change(s)${changes.map((c) => ` [${c.ident} ${filter_name(c.filter)} ${flags_name(c.flags)}]`).join('')}, nevents ${nevents}, timeout ${timeout ? `${timeout.sec}s ${timeout.nsec}ns` : 'none'}`;
+    const args = () =>
+      `kq ${kq}, ${changes.length} change(s)${changes.map((c) => ` [${c.ident} ${filter_name(c.filter)} ${flags_name(c.flags)}]`).join('')}, nevents ${nevents}, timeout ${timeout ? `${timeout.sec}s ${timeout.nsec}ns` : 'none'}`;
     return yield* this.syscall('kevent', args, function* () {
       const out: Kevent[] = [];
       const r = yield* sys_kevent(k, kq, changes, nevents, timeout, out);

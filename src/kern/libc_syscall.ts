@@ -9,7 +9,7 @@
  *   LibcSyscall.gate()   the boundary for src/designs/' user APIs
  *   SysResult            what every call returns
  */
-import type { KGen, Yield } from '../machine/machine.ts';
+import { ControlFlow, type KGen, type Yield } from '../machine/machine.ts';
 import type { KeventOut } from '../trace.ts';
 import { ERESTART, errno_name } from './errno.ts';
 import type { Kevent } from './event_h.ts';
@@ -90,13 +90,15 @@ export abstract class LibcSyscall {
     return { k: this.k, proc: this.proc, lwp: this.lwp, syscall: (name, args, body) => this.syscall(name, args, body) };
   }
 
-  protected *syscall(name: string, args: string, body: () => KGen<Outcome>): Generator<Yield, SysResult, void> {
+  /** `args` may be a function, for arguments that cost something to describe (built only when traced). */
+  protected *syscall(name: string, args: string | (() => string), body: () => KGen<Outcome>): Generator<Yield, SysResult, void> {
     const k = this.k;
     const t = this.lwp.thread;
     for (;;) {
       yield `user:${name}`;
       t.userMode = false;
-      k.bus.emit('syscall', { pid: this.pid, name, args });
+      if (k.bus.wants('syscall')) k.bus.emit('syscall', { pid: this.pid, name, args: typeof args === 'string' ? args : args() });
+      else k.bus.pass('syscall');
       const o = yield* body();
       // userret: deliver what was posted while we were in the kernel.
       for (let sig = CURSIG(this.proc); sig !== 0; sig = CURSIG(this.proc)) yield* postsig(k, sig);
@@ -113,13 +115,15 @@ export abstract class LibcSyscall {
         time: o.time ?? NO_TIME,
         optval: o.optval ?? 0,
       };
-      k.bus.emit('sysret', {
-        pid: this.pid,
-        name,
-        ret: r.ret,
-        errno: r.error,
-        ...(o.events ? { events: o.events.map(kevent_out) } : o.traced ? { events: o.traced } : {}),
-      });
+      if (k.bus.wants('sysret')) {
+        k.bus.emit('sysret', {
+          pid: this.pid,
+          name,
+          ret: r.ret,
+          errno: r.error,
+          ...(o.events ? { events: o.events.map(kevent_out) } : o.traced ? { events: o.traced } : {}),
+        });
+      } else k.bus.pass('sysret');
       return r;
     }
   }
@@ -143,6 +147,6 @@ export abstract class LibcSyscall {
 }
 
 /** Unwinds a process whose expectation failed; the run has already been stopped. */
-export class ExpectationFailed extends Error {
+export class ExpectationFailed extends ControlFlow {
   override readonly name = 'ExpectationFailed';
 }

@@ -9,12 +9,17 @@
  *   Pool.pool_check(item, where)   panics if `item` was freed (use after free)
  *   Pool.pool_leaks()     how many items are still allocated
  *   Pool.items()          the allocated items, oldest first
+ *   Pool.live             the same as a set, to iterate without copying (every-step checks)
  */
 import { panic } from '../machine/machine.ts';
 
 export class Pool<T extends object> {
-  private readonly live = new Set<T>();
-  private readonly freed = new WeakSet<T>();
+  private readonly allocated = new Set<T>();
+  /*
+   * A Set, not a WeakSet: a pool lives for one run, so holding freed items costs little,
+   * while weak collections make every garbage collection of an exploration slower.
+   */
+  private readonly freed = new Set<T>();
   gets = 0;
   puts = 0;
 
@@ -22,31 +27,36 @@ export class Pool<T extends object> {
 
   pool_get(make: () => T): T {
     const item = make();
-    this.live.add(item);
+    this.allocated.add(item);
     this.gets++;
     return item;
   }
 
   pool_put(item: T, where: string): void {
-    if (this.freed.has(item) && !this.live.has(item)) panic(`pool_put: ${this.name}: double free in ${where}`);
-    if (!this.live.has(item)) panic(`pool_put: ${this.name}: item not from this pool in ${where}`);
-    this.live.delete(item);
+    if (this.freed.has(item) && !this.allocated.has(item)) panic(`pool_put: ${this.name}: double free in ${where}`);
+    if (!this.allocated.has(item)) panic(`pool_put: ${this.name}: item not from this pool in ${where}`);
+    this.allocated.delete(item);
     this.freed.add(item);
     this.puts++;
   }
 
   pool_check(item: T, where: string): void {
-    if (!this.live.has(item)) {
+    if (!this.allocated.has(item)) {
       panic(this.freed.has(item) ? `${this.name}: use after free in ${where}` : `${this.name}: wild pointer in ${where}`);
     }
   }
 
   pool_leaks(): number {
-    return this.live.size;
+    return this.allocated.size;
   }
 
   /** The allocated items, oldest first (for consistency checks, never for kernel logic). */
   items(): readonly T[] {
-    return [...this.live];
+    return [...this.allocated];
+  }
+
+  /** The allocated items, oldest first, without a copy. */
+  get live(): ReadonlySet<T> {
+    return this.allocated;
   }
 }

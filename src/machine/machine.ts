@@ -28,6 +28,8 @@
  *   Machine.touch(kind, id)  kernel code names a shared object its step reads or writes, for
  *                            the partial-order reduction of sim/explore (a no-op otherwise)
  *   Machine.contextKey() / contextPoint()   who runs the next step, and from which point
+ *   Machine.heartbeat        told before every step who takes it (a watchdog's view)
+ *   ControlFlow              the stackless base of KernelPanic, RunStopped, LwpExit, ...
  */
 import type { TraceBus, TraceClock } from '../trace.ts';
 import type { ChoiceOption, Chooser } from './chooser.ts';
@@ -63,6 +65,8 @@ export class Thread {
 
   /** The option that lets this thread run on at a choice point. */
   readonly cont: ChoiceOption;
+  /** The option of switching to this thread from another one in user mode. */
+  readonly switchTo: ChoiceOption;
 
   constructor(
     readonly tid: number,
@@ -74,6 +78,7 @@ export class Thread {
   ) {
     this.cpl = cplNone;
     this.cont = { kind: 'continue', label: `continue ${name}`, ctx: `thread:${tid}` };
+    this.switchTo = { kind: 'switch', label: `switch to ${name}`, tid };
   }
 }
 
@@ -88,6 +93,8 @@ export class Device {
   /** What arrived and was not yet taken by the driver (the receive ring). */
   readonly ring: unknown[] = [];
   next = 0;
+  /** The option of each event's arrival, made when first offered. */
+  private readonly options: ChoiceOption[] = [];
 
   constructor(
     readonly name: string,
@@ -103,12 +110,25 @@ export class Device {
   nextTime(): number | undefined {
     return this.events[this.next]?.at;
   }
+
+  /** The option of the next event arriving (the device asserting its line). */
+  nextOption(): ChoiceOption {
+    let o = this.options[this.next];
+    if (o === undefined) {
+      const ev = this.events[this.next] as DeviceEvent;
+      o = { kind: 'irq', label: `${this.name} ${ev.what}`, device: this.name, event: this.next };
+      this.options[this.next] = o;
+    }
+    return o;
+  }
 }
 
 interface Frame {
   readonly src: IrqSource;
   readonly gen: KGen;
   readonly savedCpl: Cpl;
+  /** Machine.contextId() while this handler runs. */
+  readonly id: number;
   /** The label of the preemption point the handler is stopped at (`start` before its first step). */
   at: string;
   /** The option that lets this handler run on: made once per frame. */
@@ -121,18 +141,32 @@ export type Outcome =
   | { readonly kind: 'panic'; readonly message: string }
   | { readonly kind: 'violation'; readonly invariant: string; readonly message: string };
 
+/**
+ * The base of exceptions that carry control rather than report a bug (a panic unwinding to
+ * Machine.run, a run stopped, an lwp exiting): they capture no stack, which would cost more
+ * than the rest of the run they end.
+ */
+export class ControlFlow extends Error {
+  constructor(message?: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** A kernel assertion failed or the kernel detected corruption. Unwinds to Machine.run. */
-export class KernelPanic extends Error {
+export class KernelPanic extends ControlFlow {
   override readonly name = 'KernelPanic';
 }
 
 /** Thrown (by the machine's owner) to end the run at once, after stop() set the outcome. */
-export class RunStopped extends Error {
+export class RunStopped extends ControlFlow {
   override readonly name = 'RunStopped';
 }
 
 /** The run went past its step or tick budget (a scenario that never ends). */
-export class BudgetExceeded extends Error {
+export class BudgetExceeded extends ControlFlow {
   override readonly name = 'BudgetExceeded';
 }
 
@@ -152,6 +186,14 @@ export function KASSERT(cond: boolean, what: string): asserts cond {
 export interface StepObserver {
   boundary(m: Machine): void;
   touch(kind: string, id: string | number): void;
+}
+
+/**
+ * Told before every step who is about to run it (a watchdog outside the thread running the
+ * machine reads it, to name what hung). Null in ordinary runs.
+ */
+export interface Heartbeat {
+  beat(m: Machine): void;
 }
 
 export interface MachineLimits {
@@ -181,11 +223,15 @@ export class Machine implements TraceClock {
   readonly timers: (() => number | undefined)[] = [];
   /** Set by sim/explore for partial-order reduction; null in ordinary runs. */
   observer: StepObserver | null = null;
+  /** Set by sim/ when scenario code runs under a watchdog. */
+  heartbeat: Heartbeat | null = null;
 
   private readonly frames: Frame[] = [];
   private readonly runq: Thread[] = [];
   private readonly pending = new Set<IrqSource>();
   private readonly handlers = new Map<IrqSource, (() => KGen)[]>();
+  /** The "continue" option of each source's handler, made once. */
+  private readonly intrConts = new Map<IrqSource, ChoiceOption>();
   private outcome: Outcome | undefined;
   private nextTid = 1;
 
@@ -206,6 +252,10 @@ export class Machine implements TraceClock {
 
   iplName(): string {
     return this.platform.describe(this.cpl);
+  }
+
+  cplValue(): number {
+    return this.cpl;
   }
 
   /* ---- threads ---- */
@@ -251,6 +301,13 @@ export class Machine implements TraceClock {
     const f = this.frames[this.frames.length - 1];
     if (f) return `intr ${f.src}`;
     return this.curthread ? this.curthread.name : 'idle';
+  }
+
+  /** A number for contextKey() (a thread's tid, or below 0 for an interrupt), without making a string. */
+  contextId(): number {
+    const f = this.frames[this.frames.length - 1];
+    if (f) return f.id;
+    return this.curthread ? this.curthread.tid : 0;
   }
 
   /**
@@ -352,6 +409,7 @@ export class Machine implements TraceClock {
       if (frame) {
         this.observer?.boundary(this);
         if (frame.at !== 'start' && this.chooseAtPoint(frame.at, frame.cont, null)) continue;
+        this.heartbeat?.beat(this);
         this.resumeFrame(frame);
         continue;
       }
@@ -359,6 +417,7 @@ export class Machine implements TraceClock {
       if (t) {
         this.observer?.boundary(this);
         if (this.chooseAtPoint(t.at, t.cont, t)) continue;
+        this.heartbeat?.beat(this);
         this.resumeThread(t);
         continue;
       }
@@ -384,8 +443,24 @@ export class Machine implements TraceClock {
     const gen = (function* () {
       for (const h of handlers) yield* h();
     })();
-    this.frames.push({ src, gen, savedCpl, at: 'start', cont: { kind: 'continue', label: `continue intr ${src}`, ctx: `intr:${src}` } });
+    this.frames.push({
+      src,
+      gen,
+      savedCpl,
+      id: -1 - this.platform.deliveryOrder.indexOf(src),
+      at: 'start',
+      cont: this.intrCont(src),
+    });
     this.bus.emit('intr', { src, over });
+  }
+
+  private intrCont(src: IrqSource): ChoiceOption {
+    let o = this.intrConts.get(src);
+    if (o === undefined) {
+      o = { kind: 'continue', label: `continue intr ${src}`, ctx: `intr:${src}` };
+      this.intrConts.set(src, o);
+    }
+    return o;
   }
 
   private resumeFrame(frame: Frame): void {
@@ -437,12 +512,14 @@ export class Machine implements TraceClock {
    * Returns true if so.
    */
   private chooseAtPoint(at: string, cont: ChoiceOption, t: Thread | null): boolean {
+    // Most points offer nothing but "continue": find that out before building any options.
+    const tick = this.busyTicks < this.limits.busy_ticks_max && !this.platform.masks(this.cpl, 'clock');
+    const switches = t?.userMode === true && !t.fresh && this.runq.length > 0;
+    if (!tick && !switches && !this.deviceMayInterrupt()) return false;
     const options: ChoiceOption[] = [cont];
     this.addDeviceOptions(options, true);
-    if (this.busyTicks < this.limits.busy_ticks_max && !this.platform.masks(this.cpl, 'clock')) options.push(TICK_OPTION);
-    if (t?.userMode && !t.fresh) {
-      for (const r of this.runq) options.push({ kind: 'switch', label: `switch to ${r.name}`, tid: r.tid });
-    }
+    if (tick) options.push(TICK_OPTION);
+    if (switches) for (const r of this.runq) options.push(r.switchTo);
     if (options.length === 1) return false;
     const pick = this.choose(at, options);
     switch (pick.kind) {
@@ -462,12 +539,17 @@ export class Machine implements TraceClock {
     }
   }
 
+  /** Some device has an armed event whose level the cpl lets in. */
+  private deviceMayInterrupt(): boolean {
+    for (const d of this.devices) if (d.armed(this.ticks) && !this.platform.masks(this.cpl, d.src)) return true;
+    return false;
+  }
+
   /** Every device with an armed event (and, if `unmaskedOnly`, whose level the cpl lets in). */
   private addDeviceOptions(options: ChoiceOption[], unmaskedOnly: boolean): void {
     for (const d of this.devices) {
       if (!d.armed(this.ticks) || (unmaskedOnly && this.platform.masks(this.cpl, d.src))) continue;
-      const ev = d.events[d.next] as DeviceEvent;
-      options.push({ kind: 'irq', label: `${d.name} ${ev.what}`, device: d.name, event: d.next });
+      options.push(d.nextOption());
     }
   }
 
@@ -489,7 +571,10 @@ export class Machine implements TraceClock {
     const idx = this.chooser.choose({ step: this.steps, at, options });
     const pick = options[idx];
     if (!pick) throw new RangeError(`chooser picked option ${idx} of ${options.length} at step ${this.steps}`);
-    this.bus.emit('choice', { at, options: options.map((o) => o.label), chosen: idx });
+    // The labels cost more than the rest of the choice: build them only for someone.
+    if (this.bus.wants('choice')) this.bus.emit('choice', { at, options: options.map((o) => o.label), chosen: idx });
+    else this.bus.pass('choice');
+    this.bus.fingerprint?.mix(idx);
     return pick;
   }
 

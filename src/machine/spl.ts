@@ -13,12 +13,16 @@
 import type { KGen, Machine } from './machine.ts';
 import type { Cpl, IplName } from './platform.ts';
 
+/** The spl event, whose level names are built only for someone who looks. */
+function spl_trace(m: Machine, fn: string, from: Cpl, to: Cpl): void {
+  if (m.bus.wants('spl')) m.bus.emit('spl', { fn, from: m.platform.describe(from), to: m.platform.describe(to) });
+  else m.bus.pass('spl');
+}
+
 export function splraise(m: Machine, ipl: IplName, fn: string): Cpl {
   const old = m.cpl;
   m.cpl = m.platform.raise(old, ipl);
-  if (m.cpl !== old) {
-    m.bus.emit('spl', { fn, from: m.platform.describe(old), to: m.platform.describe(m.cpl) });
-  }
+  if (m.cpl !== old) spl_trace(m, fn, old, m.cpl);
   return old;
 }
 
@@ -38,7 +42,7 @@ export function* splx(m: Machine, s: Cpl, where = 'splx'): KGen {
   const old = m.cpl;
   if (old === s) return;
   m.cpl = s;
-  m.bus.emit('spl', { fn: 'splx', from: m.platform.describe(old), to: m.platform.describe(s) });
+  spl_trace(m, 'splx', old, s);
   if (m.platform.covers(old, s)) yield where;
 }
 

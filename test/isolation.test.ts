@@ -1,0 +1,77 @@
+/*
+ * Isolation: scenario code that never yields, or eats memory, ends `kqsim run` and `kqsim
+ * explore` with one line naming the scenario, the process and the step, exit 2, no stack;
+ * Ctrl-C stops a run that never ends within a second and says where it was.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, kqsim } from './helpers/cli.ts';
+
+const API = JSON.stringify(join(import.meta.dirname, '..', 'sim', 'scenario.ts'));
+const dir = mkdtempSync(join(tmpdir(), 'kqsim-isolation-'));
+
+/** An out-of-tree scenario whose one process runs `body` after a kqueue() call. */
+function scenario(name: string, body: string): string {
+  const file = join(dir, `${name}.mts`);
+  writeFileSync(
+    file,
+    `import { defineScenario } from ${API};
+export default defineScenario({ summary: '${name}', processes: [{ name: '${name}', *main(u) { yield* u.kqueue(); ${body} } }] });\n`,
+  );
+  return file;
+}
+
+const spin = scenario('spinner', 'while (true) {}');
+const logger = scenario('logger', "for (;;) u.log('x'.repeat(1000));");
+
+function expectOneLine(r: { code: number | null; out: string; err: string }, pattern: RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.out).toBe('');
+  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.err).toMatch(pattern);
+}
+
+describe('the watchdog', () => {
+  it('should stop a process that never yields under run and under explore, naming it and its step', () => {
+    const t0 = Date.now();
+    expectOneLine(
+      kqsim('run', spin, '--watchdog-s', '2'),
+      /^kqsim: error: scenario 'spinner' made no progress for 2 s: process spinner\[1\] at step \d+;/,
+    );
+    expectOneLine(
+      kqsim('explore', spin, '--watchdog-s', '2', '--workers', '2', '--runs', '10'),
+      /^kqsim: error: scenario 'spinner' made no progress for 2 s: process spinner\[1\] at step \d+;/,
+    );
+    // Two runs, each the watchdog's 2 s plus starting node and a worker.
+    expect(Date.now() - t0).toBeLessThan(40_000);
+  }, 60_000);
+
+  it('should stop a process that logs without yielding at the memory limit', () => {
+    expectOneLine(
+      kqsim('run', logger, '--max-memory-mb', '64'),
+      /^kqsim: error: scenario 'logger' ran past the memory limit of 64 MB: process logger\[1\] at step \d+; stopped/,
+    );
+  }, 60_000);
+});
+
+describe('Ctrl-C', () => {
+  it('should stop a run that never ends within a second and say where it was', async () => {
+    const child = spawn(process.execPath, [BIN, 'run', spin, '--watchdog-s', '60'], { env: { ...process.env, NO_COLOR: '1' } });
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    // Give it time to start its worker and get stuck, then interrupt.
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    // Within a second of the signal, plus what a busy machine adds to ending a process.
+    expect(Date.now() - sent).toBeLessThan(3000);
+    expect(err).toMatch(/^kqsim: interrupted at step \d+ \(spinner\[1\]\)/);
+  }, 30_000);
+});
