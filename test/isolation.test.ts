@@ -4,13 +4,12 @@
  * Ctrl-C stops a run that never ends within a second and says where it was. A scenario file
  * whose top-level code never finishes ends every command that loads it the same way.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCENARIO_DIR, scenario_bundled, scenario_file } from '../sim/scenario.ts';
-import { BIN, kqsim } from './helpers/cli.ts';
+import { kqsim, kqsimSpawn } from './helpers/cli.ts';
 
 const API = JSON.stringify(join(import.meta.dirname, '..', 'sim', 'scenario.ts'));
 const dir = mkdtempSync(join(tmpdir(), 'kqsim-isolation-'));
@@ -61,16 +60,12 @@ describe('the watchdog', () => {
 
 describe('Ctrl-C', () => {
   it('should stop a run that never ends within a second and say where it was', async () => {
-    const child = spawn(process.execPath, [BIN, 'run', spin, '--watchdog-s', '60'], { env: { ...process.env, NO_COLOR: '1' } });
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
+    const run = kqsimSpawn('run', spin, '--watchdog-s', '60');
     // Give it time to start its worker and get stuck, then interrupt.
     await new Promise((resolve) => setTimeout(resolve, 6000));
     const sent = Date.now();
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    run.child.kill('SIGINT');
+    const { code, err } = await run.done;
     expect(code).toBe(130);
     // Within a second of the signal, plus what a busy machine adds to ending a process.
     expect(Date.now() - sent).toBeLessThan(3000);
@@ -88,20 +83,6 @@ ${top}
 export default defineScenario({ summary: '${name}', processes: [{ name: '${name}', *main(u) { yield* u.kqueue(); } }] });\n`,
   );
   return file;
-}
-
-/** The CLI as a child process, without waiting for it (several at once). */
-function kqsimAsync(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  child.stderr.on('data', (d) => {
-    err += d;
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
 }
 
 describe('the watchdog over loading a scenario file', () => {
@@ -126,7 +107,7 @@ describe('the watchdog over loading a scenario file', () => {
       ['diff', waiting, '--build', 'netbsd-2.0', '--vs', 'netbsd-4.0'],
       ['compare', waiting, '--builds', 'netbsd-2.0,netbsd-4.0'],
     ];
-    const results = await Promise.all(commands.map((c) => kqsimAsync(...c, '--watchdog-s', '1')));
+    const results = await Promise.all(commands.map((c) => kqsimSpawn(...c, '--watchdog-s', '1').done));
     results.forEach((r, i) => {
       expect(r.code, commands[i]?.join(' ')).toBe(2);
       expectOneLine(r, stuck(waiting));
