@@ -36,9 +36,10 @@ Four datagrams arrive, whenever the schedule lets them.`,
   build: 'linux-kevent',
   // The datagrams are due at tick 3, the latest tick the canceller's nanosleep(1 ms), two
   // ticks, can end: one clock tick may pass while the server sets up (busy_ticks_max, 1 by
-  // default), so the canceller starts sleeping at tick 0 or 1, and the datagrams land
-  // around its cancel either way. Due at tick 2 they would come while every thread sleeps
-  // whenever that tick fell in the setup, and the cancel would seldom meet them.
+  // default), so the canceller starts sleeping at tick 0 or 1, and the datagrams can land
+  // among its steps either way (after a wake at tick 2, through that busy tick). Due at
+  // tick 2 they would come while every thread sleeps whenever the tick fell in the setup,
+  // and the cancel would seldom meet them.
   nic: [
     { at: 3, port: 7, data: 'a1' },
     { at: 3, port: 8, data: 'b1' },

@@ -36,7 +36,7 @@ export interface MutantCase {
   /**
    * A bound on preemptions for the exhaustive search that must find it (test/mutants.test.ts),
    * where depth-first search alone reaches the failing interleavings too late: the bug needs
-   * a clock tick early in the run, the last place depth-first search varies.
+   * the busy clock tick early in the run, and depth-first search varies a run's first choices last.
    */
   readonly maxPreemptions?: number;
 }
@@ -89,7 +89,7 @@ export const MUTANT_CASES: readonly MutantCase[] = [
   row('mutant-oneshot-kept', 'lkevent-oneshot-once', 'linux-kevent-basic'),
   row('mutant-no-last-check', 'lkevent-last-check', 'linux-kevent-basic'),
   row('mutant-remove-stays-ready', 'lkevent-removed-not-copied', 'linux-kevent-basic'),
-  // The cancel must meet the datagrams: the busy tick has to land before the canceller sleeps.
+  // The cancel meets the datagrams only with the busy tick early in the run.
   row('mutant-ring-skipped', 'lkevent-no-loss-on-cancel', 'linux-kevent-ring', { alone: true, maxPreemptions: 2 }),
   row('mutant-copy-whole-event', 'dillon-copyout-data-only', 'dillon-basic'),
 ];
