@@ -195,7 +195,7 @@ export function run_scenario(spec: RunSpec): RunResult {
       const check = hooks[kind] as (ev: unknown) => string | null;
       bus.hook(kind, (ev) => {
         const msg = check(ev);
-        if (msg) violate(inv.name, msg);
+        if (msg) fail(inv.name, msg);
       });
     }
     if (w.onEvent) {
