@@ -438,6 +438,7 @@ export class Machine implements TraceClock {
   }
 
   private deliverable(): IrqSource | undefined {
+    if (this.pending.size === 0) return undefined;
     for (const src of this.platform.deliveryOrder) {
       if (this.pending.has(src) && !this.platform.masks(this.cpl, src)) return src;
     }
