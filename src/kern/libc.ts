@@ -17,7 +17,7 @@ import { EBADF, EINVAL, ESRCH } from './errno.ts';
 import { filter_name, flags_name, type Kevent } from './event_h.ts';
 import { fd_getfile, sys_close } from './kern_descrip.ts';
 import { sys_kevent, sys_kqueue, type Timespec } from './kern_event.ts';
-import { exit1, fork1, LwpExit, sys_execve } from './kern_exit.ts';
+import { exit1, exit1_return, fork1, LwpExit, sys_execve } from './kern_exit.ts';
 import { lwp_create, lwp_exit, lwp_wait } from './kern_lwp.ts';
 import { NSIG, psignal, SIGKILL, sig_name } from './kern_sig.ts';
 import type { Kernel, UserMain } from './kernel.ts';
@@ -161,10 +161,22 @@ export class Libc extends LibcNet {
   }
 
   *exit(status: number): Generator<Yield, never, void> {
+    yield* this.exit_enter(status);
+    return yield* exit1(this.k, status);
+  }
+
+  /** What returning from main does: exit(status), with no frame above to unwind. @internal */
+  *exit_from_main(status: number): KGen {
+    yield* this.exit_enter(status);
+    yield* exit1_return(this.k, status);
+  }
+
+  /** exit(2)'s trap: it never returns, so no sysret. */
+  private *exit_enter(status: number): KGen {
     yield 'user:exit';
     this.proc.l.thread.userMode = false;
-    this.k.bus.emit('syscall', { pid: this.pid, name: 'exit', args: `status ${status}` });
-    return yield* exit1(this.k, status);
+    if (this.k.bus.wants('syscall')) this.k.bus.emit('syscall', { pid: this.pid, name: 'exit', args: `status ${status}` });
+    else this.k.bus.pass('syscall');
   }
 }
 
