@@ -87,7 +87,8 @@ describe('what a search reports beyond its counts, through workers and shards', 
     expect(j.executions % INDEXED_CHUNK).toBe(0);
     expect(j.executions - j.confidence.saturation.lastNewTrace).toBeGreaterThanOrEqual(300);
     expect(j.executions - j.confidence.saturation.lastNewTrace).toBeLessThan(300 + INDEXED_CHUNK);
-    expect(j.confidence.pct).toMatchObject({ n: 2, k: j.coverage.choicePointsMax });
+    // One thread and two devices: nic0 and the clock, whose ticks may land while the cpu is busy.
+    expect(j.confidence.pct).toMatchObject({ n: 3, k: j.coverage.choicePointsMax });
     expect(j.coverage.runs).toBe(j.executions);
     expect(j.coverage.exercised.length).toBeGreaterThan(0);
   });
@@ -98,7 +99,7 @@ describe('what a search reports beyond its counts, through workers and shards', 
     expect(merged).toBe(whole);
     expect(await in_workers(s, 2)).toBe(whole);
     const j = JSON.parse(whole);
-    expect(j.violations[0].race).toMatchObject({ passesWhenSwapped: true, object: 'kq 1 (kq_count, sleep channel)' });
+    expect(j.violations[0].race).toMatchObject({ passesWhenSwapped: true, object: 'kq 1 (sleep channel)' });
     expect(j.confidence).toBeNull();
   });
 

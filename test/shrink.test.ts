@@ -5,6 +5,7 @@
  * steps) it is the same whether random, PCT or exhaustive search found it.
  */
 import { describe, expect, it } from 'vitest';
+import { invariants_named } from '../sim/check/invariants.ts';
 import { MUTANT_CASES } from '../sim/check/mutants.ts';
 import { type ExploreSpec, explore } from '../sim/explore/explorer.ts';
 import { failure_of, run_choices, schedule_choices } from '../sim/explore/replay.ts';
@@ -17,10 +18,14 @@ import { i386 } from '../src/machine/platform.ts';
 /*
  * Each mutant build with a scenario on which exploration finds what it breaks (sim/check/
  * mutants.ts), and ktickle v1, with the strategy that searches it: PCT for the seeded races
- * (3000 random runs miss most of them on two-sources), the random walk for the rest.
+ * (3000 random runs miss most of them on two-sources), the random walk for the rest;
+ * exhaustive search for mutant-register-nospl, whose window needs two interrupts (one before
+ * the registration, one inside it), which 3000 PCT runs of depth 3 miss.
  */
+const strategy_for = (c: (typeof MUTANT_CASES)[number]): StrategyName =>
+  c.mutant === 'mutant-register-nospl' ? 'exhaustive' : c.race ? 'pct' : 'random';
 const MUTANTS: readonly (readonly [build: string, scenario: string, strategy: StrategyName])[] = [
-  ...MUTANT_CASES.map((c) => [c.build, c.scenarios[0] as string, c.race ? 'pct' : 'random'] as const),
+  ...MUTANT_CASES.map((c) => [c.build, c.scenarios[0] as string, strategy_for(c)] as const),
   ['netbsd-4.0+ktickle-v1', 'ktickle-race', 'random'],
 ];
 
@@ -55,9 +60,12 @@ describe('shrunk counterexamples', () => {
   }
 
   it('should find the same minimum for ktickle v1 from random, PCT and exhaustive search', async () => {
+    // v1's own bug: like v2 as posted it also takes kq_lock at spl0 in kqueue_scan
+    // (simple-lock-spl), which exhaustive search meets first; that is another failure.
+    const invariants = invariants_named(['tickle-eintr-only-when-idle']);
     const found = [];
     for (const strategy of ['random', 'pct', 'exhaustive'] as const) {
-      const s = await spec('netbsd-4.0+ktickle-v1', 'ktickle-race', strategy);
+      const s = { ...(await spec('netbsd-4.0+ktickle-v1', 'ktickle-race', strategy)), invariants };
       const v = (await explore(s)).violations[0];
       expect(v, strategy).toBeDefined();
       if (v) found.push({ strategy, schedule: v.shrunkSchedule, cost: schedule_cost(s, schedule_choices(v.shrunkSchedule)) });
