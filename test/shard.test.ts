@@ -15,7 +15,7 @@ import { MergeError, shard_json, shards_merge, summary_json } from '../sim/explo
 import { explore_workers } from '../sim/explore/workers.ts';
 import { scenario_load } from '../sim/scenario.ts';
 import { build_parse } from '../src/builds.ts';
-import { i386 } from '../src/machine/platform.ts';
+import { i386, macppc } from '../src/machine/platform.ts';
 
 async function spec(name: string, build: string, more: Partial<ExploreSpec>): Promise<ExploreSpec> {
   return { scenario: await scenario_load(name), build: build_parse(build), platform: i386, strategy: 'random', ...more };
@@ -101,6 +101,19 @@ describe('what a search reports beyond its counts, through workers and shards', 
     const j = JSON.parse(whole);
     expect(j.violations[0].race).toMatchObject({ passesWhenSwapped: true, object: 'kq 1 (sleep channel)' });
     expect(j.confidence).toBeNull();
+  });
+
+  it('should carry the first of each finding, shrunk, the same everywhere', async () => {
+    // kcont-class-order is a finding (the run goes on) on macppc, where one kthread queue
+    // holds every deferred class: the same first execution from any split of the search.
+    const s = { ...(await spec('kcont-ipl-order', 'netbsd-2.0+kcont-knote', { strategy: 'random', runs: 120, seed: 3 })), platform: macppc };
+    const [whole, merged] = await both(s, 2);
+    expect(merged).toBe(whole);
+    expect(await in_workers(s, 2)).toBe(whole);
+    const j = JSON.parse(whole);
+    expect(j.violations).toEqual([]);
+    expect(j.findings).toEqual([expect.objectContaining({ invariant: 'kcont-class-order', execution: expect.any(Number) })]);
+    expect(j.findings[0].shrunkSchedule).toMatch(/^kq2:kcont-ipl-order:/);
   });
 
   it('should state a bounded exhaustive search in words, the same everywhere', async () => {

@@ -181,13 +181,21 @@ function search_min(spec: BaseSpec, keeps: Keeps, bound: number): Searched {
   return { best, runs, finished: true };
 }
 
-/** The smallest failing run with at most `most` non-default choices, bound by bound from one while each search finishes. */
-function search_up_to(spec: BaseSpec, keeps: Keeps, most: number): { best: Tried | undefined; runs: number } {
+/**
+ * The smallest failing run with at most `most` non-default choices, bound by bound from one
+ * while each search finishes. A bound's search does not depend on where shrinking stands,
+ * so `done` keeps each one's result for the next round.
+ */
+function search_up_to(spec: BaseSpec, keeps: Keeps, most: number, done: Map<number, Searched>): { best: Tried | undefined; runs: number } {
   let best: Tried | undefined;
   let runs = 0;
   for (let bound = 1; bound <= most; bound++) {
-    const s = search_min(spec, keeps, bound);
-    runs += s.runs;
+    let s = done.get(bound);
+    if (!s) {
+      s = search_min(spec, keeps, bound);
+      done.set(bound, s);
+      runs += s.runs;
+    }
     if (!s.finished) break;
     if (s.best && (!best || cost_less(s.best.cost, best.cost))) best = s.best;
   }
@@ -202,11 +210,12 @@ export function shrink(spec: BaseSpec, failing: RunResult, opts: ShrinkOptions =
   if (!start || !keeps(start.r)) return { result: failing, runs: 1 };
   let runs = 1;
   let best = start;
+  const searched = new Map<number, Searched>();
   for (;;) {
     const g = greedy(spec, best, keeps, budget);
     runs += g.runs;
     best = g.best;
-    const s = search_up_to(spec, keeps, best.cost.interrupts + best.cost.preemptions);
+    const s = search_up_to(spec, keeps, best.cost.interrupts + best.cost.preemptions, searched);
     runs += s.runs;
     if (!s.best || !cost_less(s.best.cost, best.cost)) break;
     best = s.best;
