@@ -159,9 +159,9 @@ interface Route {
   readonly fns: readonly ((ev: unknown) => void)[];
   /** A listener is among them: build the stamped event. */
   readonly stamped: boolean;
+  /** The kind's number in fingerprints (kind_code). */
+  readonly code: number;
 }
-
-const NOBODY: Route = { fns: [], stamped: false };
 
 /*
  * FNV-1a in two 32-bit lanes, folded from numbers rather than text. Deterministic on every
@@ -229,8 +229,8 @@ export class TraceBus {
   }
 
   emit<K extends TraceKind>(kind: K, body: TraceKinds[K]): void {
-    const seq = this.pass(kind);
     const r = this.route(kind);
+    const seq = this.count(r);
     if (r.fns.length === 0) return;
     const c = this.clock;
     const ev = r.stamped
@@ -252,10 +252,15 @@ export class TraceBus {
    * fold it into the fingerprint, exactly as emit() would. Returns its seq.
    */
   pass(kind: TraceKind): number {
+    return this.count(this.route(kind));
+  }
+
+  /** Number an event of route `r` and fold it into the fingerprint. */
+  private count(r: Route): number {
     const fp = this.fingerprint;
     const c = this.clock;
     if (fp) {
-      fp.mix(kind_code(kind));
+      fp.mix(r.code);
       if (c) {
         fp.mix(c.contextId());
         fp.mix(c.cplValue());
@@ -266,14 +271,22 @@ export class TraceBus {
 
   private subscribe(s: Subscriber): void {
     this.subscribers.push(s);
-    this.routes.clear();
+    // A hook changes only its own kind's route (a run subscribes dozens before its first event).
+    if (s.kind === null) this.routes.clear();
+    else this.routes.delete(s.kind);
   }
 
   private route(kind: string): Route {
     let r = this.routes.get(kind);
     if (r === undefined) {
-      const subs = this.subscribers.filter((s) => s.kind === null || s.kind === kind);
-      r = subs.length === 0 ? NOBODY : { fns: subs.map((s) => s.fn as (ev: unknown) => void), stamped: subs.some((s) => s.kind === null) };
+      const fns: ((ev: unknown) => void)[] = [];
+      let stamped = false;
+      for (const s of this.subscribers) {
+        if (s.kind !== null && s.kind !== kind) continue;
+        fns.push(s.fn as (ev: unknown) => void);
+        stamped ||= s.kind === null;
+      }
+      r = { fns, stamped, code: kind_code(kind) };
       this.routes.set(kind, r);
     }
     return r;

@@ -15,9 +15,11 @@ const copyoutDataOnly: Invariant = {
   name: 'dillon-copyout-data-only',
   description: "Dillon 2000: kevent writes only the data field (sizeof(long)) of the user's struct event",
   watch: () => ({
-    onEvent(ev) {
-      if (ev.kind !== 'dillon' || ev.op !== 'copyout' || ev.bytes === LONG_SIZE) return null;
-      return `kevent wrote ${ev.bytes} bytes into the struct event at 0x${ev.addr.toString(16)}, not only its ${LONG_SIZE}-byte data field`;
+    on: {
+      dillon(ev) {
+        if (ev.op !== 'copyout' || ev.bytes === LONG_SIZE) return null;
+        return `kevent wrote ${ev.bytes} bytes into the struct event at 0x${ev.addr.toString(16)}, not only its ${LONG_SIZE}-byte data field`;
+      },
     },
   }),
 };
@@ -33,21 +35,22 @@ const ueventLive: Invariant = {
   watch: (k) => {
     const registered = new Map<string, number>();
     return {
-      onEvent(ev) {
-        if (ev.kind !== 'dillon') return null;
-        const key = `${ev.kq}:${ev.fd}:${ev.filter}`;
-        const p = k.procs.find((x) => x.p_pid === ev.pid);
-        if (!p) return null;
-        const block = uvm_of(p).at(ev.addr);
-        if (ev.op === 'register') registered.set(key, block?.serial ?? 0);
-        if (ev.op === 'forget') registered.delete(key);
-        if (ev.op !== 'copyout') return null;
-        const at = `0x${ev.addr.toString(16)}`;
-        if (!block?.live)
-          return `kevent writes data for fd ${ev.fd} into the struct event at ${at}, which the program has freed: a stale user pointer`;
-        if (registered.has(key) && block.serial !== registered.get(key))
-          return `kevent writes data for fd ${ev.fd} into ${at}, which now holds another struct event (the address was reused): a stale user pointer`;
-        return null;
+      on: {
+        dillon(ev) {
+          const key = `${ev.kq}:${ev.fd}:${ev.filter}`;
+          const p = k.procs.find((x) => x.p_pid === ev.pid);
+          if (!p) return null;
+          const block = uvm_of(p).at(ev.addr);
+          if (ev.op === 'register') registered.set(key, block?.serial ?? 0);
+          if (ev.op === 'forget') registered.delete(key);
+          if (ev.op !== 'copyout') return null;
+          const at = `0x${ev.addr.toString(16)}`;
+          if (!block?.live)
+            return `kevent writes data for fd ${ev.fd} into the struct event at ${at}, which the program has freed: a stale user pointer`;
+          if (registered.has(key) && block.serial !== registered.get(key))
+            return `kevent writes data for fd ${ev.fd} into ${at}, which now holds another struct event (the address was reused): a stale user pointer`;
+          return null;
+        },
       },
     };
   },

@@ -142,10 +142,12 @@ const timeoutOverQueuedEvent: Invariant = {
   name: 'timeout-over-queued-event',
   description: 'finding (latency): kevent times out (returns 0) while an event is queued on its kqueue',
   finding: true,
-  watch: () => ({
-    onEvent(ev) {
-      if (ev.kind !== 'knote' || ev.op !== 'timed-out') return null;
-      return `${ev.ctx}'s kevent on kq ${ev.kq} returns 0 at its deadline although knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) is queued: ${ev.why}`;
+  watch: (k) => ({
+    on: {
+      knote(ev) {
+        if (ev.op !== 'timed-out') return null;
+        return `${k.m.contextName()}'s kevent on kq ${ev.kq} returns 0 at its deadline although knote ${ev.kn} (ident ${ev.ident}, ${ev.filter}) is queued: ${ev.why}`;
+      },
     },
   }),
 };

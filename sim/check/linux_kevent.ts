@@ -31,12 +31,14 @@ const wakeupOne: Invariant = {
   watch: () => {
     const marked = new Map<number, number>();
     return {
-      onEvent(ev) {
-        if (ev.kind !== 'lkevent' || (ev.op !== 'mark' && ev.op !== 'mark-again')) return null;
-        const before = marked.get(ev.note) ?? 0;
-        marked.set(ev.note, before + 1);
-        if (!ev.flags.split('|').includes('WAKEUP_ONE') || before === 0) return null;
-        return `kevent ${ev.kev} (${ev.id}) has KEVENT_REQ_WAKEUP_ONE but is marked ready after ${before} other kevent(s) of the same notification: more than one waiter is woken`;
+      on: {
+        lkevent(ev) {
+          if (ev.op !== 'mark' && ev.op !== 'mark-again') return null;
+          const before = marked.get(ev.note) ?? 0;
+          marked.set(ev.note, before + 1);
+          if (!ev.flags.split('|').includes('WAKEUP_ONE') || before === 0) return null;
+          return `kevent ${ev.kev} (${ev.id}) has KEVENT_REQ_WAKEUP_ONE but is marked ready after ${before} other kevent(s) of the same notification: more than one waiter is woken`;
+        },
       },
     };
   },
@@ -47,17 +49,19 @@ const oneshotOnce: Invariant = {
   name: 'lkevent-oneshot-once',
   description: 'Linux kevent: a KEVENT_REQ_ONESHOT kevent is delivered once and removed',
   watch: (k) => ({
-    onEvent(ev) {
-      if (ev.kind !== 'sysret') return null;
-      for (const u of lkevent_queues(k)) {
-        for (const kv of u.kevents) {
-          if ((kv.event.req_flags & KEVENT_REQ_ONESHOT) === 0 || kv.delivered === 0) continue;
-          if (kv.delivered > 1) return `ONESHOT kevent ${kv.serial} was delivered ${kv.delivered} times`;
-          if (kv.delivered_by === ev.ctx)
-            return `ONESHOT kevent ${kv.serial} was delivered by ${ev.ctx}'s ${ev.name} and is still on kevent queue ${u.serial}`;
+    on: {
+      sysret(ev) {
+        for (const u of lkevent_queues(k)) {
+          for (const kv of u.kevents) {
+            if ((kv.event.req_flags & KEVENT_REQ_ONESHOT) === 0 || kv.delivered === 0) continue;
+            if (kv.delivered > 1) return `ONESHOT kevent ${kv.serial} was delivered ${kv.delivered} times`;
+            const ctx = k.m.contextName();
+            if (kv.delivered_by === ctx)
+              return `ONESHOT kevent ${kv.serial} was delivered by ${ctx}'s ${ev.name} and is still on kevent queue ${u.serial}`;
+          }
         }
-      }
-      return null;
+        return null;
+      },
     },
   }),
 };
@@ -67,11 +71,13 @@ const lastCheck: Invariant = {
   name: 'lkevent-last-check',
   description: 'Linux kevent: a KEVENT_REQ_LAST_CHECK kevent is never copied out while its callback says not ready',
   watch: (k) => ({
-    onEvent(ev) {
-      if (ev.kind !== 'lkevent' || (ev.op !== 'copy' && ev.op !== 'ring-copy') || !ev.flags.split('|').includes('LAST_CHECK')) return null;
-      const kv = kevent_by_serial(k, ev.kev);
-      if (!kv || kevent_ready_now(k, kv)) return null;
-      return `kevent ${ev.kev} (${ev.id}) has KEVENT_REQ_LAST_CHECK and is copied out (${ev.op}) although its callback says it is not ready`;
+    on: {
+      lkevent(ev) {
+        if ((ev.op !== 'copy' && ev.op !== 'ring-copy') || !ev.flags.split('|').includes('LAST_CHECK')) return null;
+        const kv = kevent_by_serial(k, ev.kev);
+        if (!kv || kevent_ready_now(k, kv)) return null;
+        return `kevent ${ev.kev} (${ev.id}) has KEVENT_REQ_LAST_CHECK and is copied out (${ev.op}) although its callback says it is not ready`;
+      },
     },
   }),
 };
@@ -88,12 +94,14 @@ const removedNotCopied: Invariant = {
       }
       return null;
     },
-    onEvent(ev) {
-      if (ev.kind !== 'lkevent' || (ev.op !== 'copy' && ev.op !== 'ring-copy')) return null;
-      for (const u of lkevent_queues(k)) {
-        if (u.ready_list.some((x) => x.serial === ev.kev && x.finished)) return `removed kevent ${ev.kev} is copied out (${ev.op})`;
-      }
-      return null;
+    on: {
+      lkevent(ev) {
+        if (ev.op !== 'copy' && ev.op !== 'ring-copy') return null;
+        for (const u of lkevent_queues(k)) {
+          if (u.ready_list.some((x) => x.serial === ev.kev && x.finished)) return `removed kevent ${ev.kev} is copied out (${ev.op})`;
+        }
+        return null;
+      },
     },
   }),
 };
@@ -113,15 +121,17 @@ const noLossOnCancel: Invariant = {
   name: 'lkevent-no-loss-on-cancel',
   description: "Linux kevent: an event handed to a thread cancelled at the kevent syscall is in the queue's ring",
   watch: (k) => ({
-    onEvent(ev) {
-      if (ev.kind !== 'lkevent' || ev.op !== 'lost-with-thread') return null;
-      const u = lkevent_queues(k).find((x) => x.serial === ev.kq);
-      if (!u || u.pring === 0) return null;
-      const ring = ring_of(k, ev.kq);
-      const inRing = ring?.event.some((e) => e !== null && `${e.user[0]}:${e.user[1]}` === ev.user && ev.id.endsWith(` ${e.id[0]}`)) ?? false;
-      return inRing
-        ? null
-        : `${ev.ctx} was cancelled holding ${ev.id} (user ${ev.user}), which is in no slot of kevent queue ${ev.kq}'s ring: the event is lost`;
+    on: {
+      lkevent(ev) {
+        if (ev.op !== 'lost-with-thread') return null;
+        const u = lkevent_queues(k).find((x) => x.serial === ev.kq);
+        if (!u || u.pring === 0) return null;
+        const ring = ring_of(k, ev.kq);
+        const inRing = ring?.event.some((e) => e !== null && `${e.user[0]}:${e.user[1]}` === ev.user && ev.id.endsWith(` ${e.id[0]}`)) ?? false;
+        return inRing
+          ? null
+          : `${k.m.contextName()} was cancelled holding ${ev.id} (user ${ev.user}), which is in no slot of kevent queue ${ev.kq}'s ring: the event is lost`;
+      },
     },
   }),
 };
@@ -134,17 +144,19 @@ const noLossOnCancel: Invariant = {
 const ringTornRead: Invariant = {
   name: 'lkevent-ring-torn-read',
   description: 'Linux kevent (hazard): a ring slot is rewritten by the kernel while another thread is reading it',
-  watch: () => {
+  watch: (k) => {
     const reading = new Map<string, string>();
     return {
-      onEvent(ev) {
-        if (ev.kind !== 'lkevent') return null;
-        const key = `${ev.kq}:${ev.slot}`;
-        if (ev.op === 'ring-read-begin') reading.set(key, ev.ctx);
-        if (ev.op === 'ring-read-end') reading.delete(key);
-        const reader = reading.get(key);
-        if (ev.op !== 'ring-copy' || reader === undefined || reader === ev.ctx) return null;
-        return `slot ${ev.slot} of kevent queue ${ev.kq}'s ring is rewritten (${ev.id}, by ${ev.ctx}) while ${reader} is still reading it: events in the ring are replaced under a reader`;
+      on: {
+        lkevent(ev) {
+          const ctx = k.m.contextName();
+          const key = `${ev.kq}:${ev.slot}`;
+          if (ev.op === 'ring-read-begin') reading.set(key, ctx);
+          if (ev.op === 'ring-read-end') reading.delete(key);
+          const reader = reading.get(key);
+          if (ev.op !== 'ring-copy' || reader === undefined || reader === ctx) return null;
+          return `slot ${ev.slot} of kevent queue ${ev.kq}'s ring is rewritten (${ev.id}, by ${ctx}) while ${reader} is still reading it: events in the ring are replaced under a reader`;
+        },
       },
     };
   },
@@ -154,16 +166,18 @@ const ringTornRead: Invariant = {
 const thunderingHerd: Invariant = {
   name: 'lkevent-thundering-herd',
   description: 'Linux kevent (hazard): one readiness of an origin is returned to more than one thread (no KEVENT_REQ_WAKEUP_ONE)',
-  watch: () => {
+  watch: (k) => {
     const takers = new Map<number, Set<string>>();
     return {
-      onEvent(ev) {
-        if (ev.kind !== 'lkevent' || (ev.op !== 'copy' && ev.op !== 'ring-copy') || ev.note === 0) return null;
-        const set = takers.get(ev.note) ?? new Set<string>();
-        takers.set(ev.note, set);
-        set.add(ev.ctx);
-        if (set.size < 2) return null;
-        return `one readiness (${ev.id}) was returned to ${set.size} threads (${[...set].join(', ')}): the thundering herd`;
+      on: {
+        lkevent(ev) {
+          if ((ev.op !== 'copy' && ev.op !== 'ring-copy') || ev.note === 0) return null;
+          const set = takers.get(ev.note) ?? new Set<string>();
+          takers.set(ev.note, set);
+          set.add(k.m.contextName());
+          if (set.size < 2) return null;
+          return `one readiness (${ev.id}) was returned to ${set.size} threads (${[...set].join(', ')}): the thundering herd`;
+        },
       },
     };
   },

@@ -18,17 +18,19 @@ const simpleLockSpl: Invariant = {
     // Where each held lock was taken, and at which cpl, for the message.
     const taken = new Map<string, string>();
     return {
-      onEvent(ev) {
-        if (ev.kind !== 'lock') return null;
-        if (ev.op === 'simple_unlock') {
-          if (ev.holder === k.m.contextKey()) taken.delete(ev.lock);
-          return null;
-        }
-        if (ev.holder === '') {
-          taken.set(ev.lock, `${ev.ctx} took it in ${ev.where} at cpl ${ev.ipl}`);
-          return null;
-        }
-        return `${ev.ctx} takes ${ev.lock} in ${ev.where}, but ${taken.get(ev.lock) ?? `${ev.holder} holds it`}, which lets ${ev.ctx} in: LOCKDEBUG panics "simple_lock: locking against myself", a multiprocessor spins forever`;
+      on: {
+        lock(ev) {
+          if (ev.op === 'simple_unlock') {
+            if (ev.holder === k.m.contextKey()) taken.delete(ev.lock);
+            return null;
+          }
+          const ctx = k.m.contextName();
+          if (ev.holder === '') {
+            taken.set(ev.lock, `${ctx} took it in ${ev.where} at cpl ${k.m.iplName()}`);
+            return null;
+          }
+          return `${ctx} takes ${ev.lock} in ${ev.where}, but ${taken.get(ev.lock) ?? `${ev.holder} holds it`}, which lets ${ctx} in: LOCKDEBUG panics "simple_lock: locking against myself", a multiprocessor spins forever`;
+        },
       },
     };
   },

@@ -7,11 +7,17 @@
  * test/mutants.test.ts shows each firing on the mutant written for it.
  */
 import type { Kernel } from '../../src/kern/kernel.ts';
+import type { Proc } from '../../src/kern/proc.ts';
 import { Sockbuf, type Socket } from '../../src/kern/uipc_socket.ts';
 import type { Invariant } from './invariant.ts';
 
+const NO_SOCKETS: readonly Socket[] = [];
+const has_socket = (p: Proc) => p.p_fd.fd_ofiles.some((fp) => fp?.f_type === 'socket');
+
 /** The sockets open in some process, in process and descriptor order. */
-function open_sockets(k: Kernel): Socket[] {
+function open_sockets(k: Kernel): readonly Socket[] {
+  // Checked at every step: most scenarios have no socket, so find that out without allocating.
+  if (!k.procs.some(has_socket)) return NO_SOCKETS;
   const out: Socket[] = [];
   for (const p of k.procs)
     for (const fp of p.p_fd.fd_ofiles) if (fp?.f_type === 'socket' && !out.includes(fp.f_data as Socket)) out.push(fp.f_data as Socket);

@@ -141,7 +141,23 @@ const FLAG_NAMES: readonly [number, string][] = [
   [EV_EOF, 'EV_EOF'],
 ];
 
+/*
+ * The names are built once per value: every knote event of every run names its flags and
+ * status, and a run sees only a handful of distinct values.
+ */
+const flagNames = new Map<number, string>();
+const statusNames = new Map<number, string>();
+
 export function flags_name(flags: number): string {
+  let name = flagNames.get(flags);
+  if (name === undefined) {
+    name = flags_spell(flags);
+    flagNames.set(flags, name);
+  }
+  return name;
+}
+
+function flags_spell(flags: number): string {
   const parts = FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0).map(([, n]) => n);
   const known = FLAG_NAMES.reduce((acc, [bit]) => acc | bit, 0);
   const rest = flags & ~known;
@@ -150,6 +166,15 @@ export function flags_name(flags: number): string {
 }
 
 export function status_name(status: number): string {
+  let name = statusNames.get(status);
+  if (name === undefined) {
+    name = status_spell(status);
+    statusNames.set(status, name);
+  }
+  return name;
+}
+
+function status_spell(status: number): string {
   const parts: string[] = [];
   if (status & KN_ACTIVE) parts.push('ACTIVE');
   if (status & KN_QUEUED) parts.push('QUEUED');

@@ -3,7 +3,9 @@
  *
  *   exit1(k, rv, sig)     close every descriptor, post NOTE_EXIT to the process's klist,
  *                         become a zombie and post SIGCHLD to the parent; rv is exit(2)'s
- *                         status, sig the signal that killed the process (0 if none)
+ *                         status, sig the signal that killed the process (0 if none);
+ *                         then unwind the thread (LwpExit)
+ *   exit1_return(k, rv, sig)   the same without the unwinding, where main has returned
  *   W_EXITCODE(rv, sig), P_WAITSTATUS(p)   the wait status (sys/wait.h, sys/proc.h)
  *   sys_wait4(k, pid, options)   reap a zombie child: its pid and wait status (WNOHANG: 0
  *                         if none is ready yet); ECHILD if there is no such child
@@ -40,6 +42,17 @@ export function P_WAITSTATUS(p: Proc): number {
 
 export function* exit1(k: Kernel, rv: number, sig = 0): KGen<never> {
   const p = curlwp(k).l_proc;
+  yield* exit1_return(k, rv, sig);
+  // The thread never runs again: unwind its whole stack to the process's root generator.
+  throw new LwpExit(p.p_pid);
+}
+
+/*
+ * exit1 without the unwinding, for the root of a thread's stack (its main returned), which
+ * has no frame above it to unwind: throwing there would cost more than the exit itself.
+ */
+export function* exit1_return(k: Kernel, rv: number, sig = 0): KGen {
+  const p = curlwp(k).l_proc;
   // Recorded first, as the source does, so NOTE_EXIT's filter can read the wait status.
   p.p_xstat = rv;
   p.p_xsig = sig;
@@ -54,8 +67,6 @@ export function* exit1(k: Kernel, rv: number, sig = 0): KGen<never> {
     yield* psignal(k, p.p_pptr, SIGCHLD);
     wakeup(k, p.p_pptr);
   }
-  // The thread never runs again: unwind its whole stack to the process's root generator.
-  throw new LwpExit(p.p_pid);
 }
 
 /** Thrown by exit1 through every frame of the exiting thread; caught where the thread began. */

@@ -15,7 +15,7 @@ import { ltsleep, wakeup } from './kern_synch.ts';
 import type { Kernel } from './kernel.ts';
 import { Lwp, type Proc, type WaitChannel } from './proc.ts';
 
-interface LwpEntry {
+export interface LwpEntry {
   readonly lid: number;
   readonly l: Lwp;
   done: boolean;
@@ -23,12 +23,8 @@ interface LwpEntry {
   readonly chan: WaitChannel;
 }
 
-/* Keyed by the per-run Proc object, so runs never share entries. */
-const LWPS = new WeakMap<Proc, LwpEntry[]>();
-
 export function* lwp_create(k: Kernel, p: Proc, name: string, main: (l: Lwp) => KGen): KGen<number> {
-  const list = LWPS.get(p) ?? [];
-  LWPS.set(p, list);
+  const list = p.p_lwps;
   // lid 1 is the process's first lwp.
   const lid = list.length + 2;
   const l = new Lwp(p);
@@ -41,14 +37,14 @@ export function* lwp_create(k: Kernel, p: Proc, name: string, main: (l: Lwp) => 
 }
 
 export function lwp_exit(k: Kernel, l: Lwp): void {
-  const e = LWPS.get(l.l_proc)?.find((x) => x.l === l);
+  const e = l.l_proc.p_lwps.find((x) => x.l === l);
   if (!e) return;
   e.done = true;
   wakeup(k, e.chan);
 }
 
 export function* lwp_wait(k: Kernel, p: Proc, lid: number): KGen<number> {
-  const e = LWPS.get(p)?.find((x) => x.lid === lid);
+  const e = p.p_lwps.find((x) => x.lid === lid);
   if (!e) return ESRCH;
   while (!e.done) {
     const error = yield* ltsleep(k, e.chan, false, 'lwpwait', 0);

@@ -109,7 +109,7 @@ function* proc_main(k: Kernel, p: Proc, main: UserMain): KGen {
   const u = new LibcImpl(k, p);
   try {
     const status = yield* main(u);
-    yield* u.exit(typeof status === 'number' ? status : 0);
+    yield* u.exit_from_main(typeof status === 'number' ? status : 0);
   } catch (e) {
     if (!(e instanceof LwpExit || e instanceof ExpectationFailed)) throw e;
   }

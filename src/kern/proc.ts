@@ -4,6 +4,7 @@
  */
 import type { KGen, Thread } from '../machine/machine.ts';
 import type { Knote } from './kern_event.ts';
+import type { LwpEntry } from './kern_lwp.ts';
 import type { Callout } from './kern_timeout.ts';
 import type { Kernel } from './kernel.ts';
 
@@ -121,6 +122,13 @@ export class Proc implements WaitChannel {
   p_realtimer_overruns = 0;
   readonly p_children: Proc[] = [];
   readonly l: Lwp;
+  /*
+   * The lwps lwp_create made (kern_lwp.ts), as struct proc's p_lwps, without the first (l).
+   * On the Proc rather than in a WeakMap keyed by it: an entry's lwp points back at its
+   * process, and V8's scavenges keep such a WeakMap value, and so the key and the whole run,
+   * alive until a full collection.
+   */
+  readonly p_lwps: LwpEntry[] = [];
   readonly chanName: string;
 
   constructor(

@@ -344,13 +344,16 @@ export function* sosend(k: Kernel, so: Socket, data: string, nonblock: boolean):
 export function* soclose(k: Kernel, so: Socket): KGen<number> {
   k.m.touch('chan', so.so_rcv.chanName);
   so.so_state |= SS_NOFDREF;
-  yield* pr_usrreq(k, 'soclose:splx', function* () {
-    if (so.so_options & SO_ACCEPTCONN) {
-      for (const q of so.so_q.splice(0)) yield* q.so_proto.pru_abort(k, q);
-    }
-    yield* so.so_proto.pru_detach(k, so);
-  });
+  yield* pr_usrreq(k, 'soclose:splx', () => soclose_detach(k, so));
   return 0;
+}
+
+/* soclose's protocol part, at splsoftnet (a named generator: see libc.ts on generators made per call). */
+function* soclose_detach(k: Kernel, so: Socket): KGen {
+  if (so.so_options & SO_ACCEPTCONN) {
+    for (const q of so.so_q.splice(0)) yield* q.so_proto.pru_abort(k, q);
+  }
+  yield* so.so_proto.pru_detach(k, so);
 }
 
 /* ---------------------------------------------------------------- the local (AF_LOCAL) stream */

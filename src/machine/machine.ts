@@ -208,6 +208,17 @@ export const DEFAULT_LIMITS: MachineLimits = { steps_max: 200_000, ticks_max: 1_
 /** The option of a clock tick landing while the cpu is busy. */
 const TICK_OPTION: ChoiceOption = { kind: 'tick', label: 'clock tick (hardclock)' };
 
+const NO_HANDLERS: readonly (() => KGen)[] = [];
+
+/*
+ * An interrupt frame's code: every handler established for its source, in order. A named
+ * generator, not one made per interrupt: V8 gives every new generator function a fresh
+ * prototype and map on its first call, which costs more than a short handler.
+ */
+function* run_handlers(handlers: readonly (() => KGen)[]): KGen {
+  for (const h of handlers) yield* h();
+}
+
 export class Machine implements TraceClock {
   cpl: Cpl;
   curthread: Thread | null = null;
@@ -427,6 +438,7 @@ export class Machine implements TraceClock {
   }
 
   private deliverable(): IrqSource | undefined {
+    if (this.pending.size === 0) return undefined;
     for (const src of this.platform.deliveryOrder) {
       if (this.pending.has(src) && !this.platform.masks(this.cpl, src)) return src;
     }
@@ -439,13 +451,9 @@ export class Machine implements TraceClock {
     const over = this.contextName();
     const savedCpl = this.cpl;
     this.cpl = this.platform.raise(this.cpl, src);
-    const handlers = this.handlers.get(src) ?? [];
-    const gen = (function* () {
-      for (const h of handlers) yield* h();
-    })();
     this.frames.push({
       src,
-      gen,
+      gen: run_handlers(this.handlers.get(src) ?? NO_HANDLERS),
       savedCpl,
       id: -1 - this.platform.deliveryOrder.indexOf(src),
       at: 'start',
