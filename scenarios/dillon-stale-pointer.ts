@@ -17,15 +17,21 @@ export default defineScenario({
   description: `Build dillon-2000. The server thread loops on kevent and calls each returned
 struct's dispatch. The retire thread frees connection A's struct, then forgets A
 (kqueuectl with NULL) and closes it, then opens connection C, whose struct lands at A's old
-address. It starts a tick or two in; the datagram for A arrives from then on, whenever the
-schedule says, and one for C a tick later.`,
+address. It starts two or three ticks in (its nanosleep, and the one clock tick that may
+pass while the cpu works); the datagram for A is due at tick 3, among its steps wherever the
+schedule says, and one for C a tick later. A clock tick between a datagram and the retry of
+the server's 50 ms kevent makes that call return 0 with the event queued (the finding
+timeout-over-queued-event, of the kqueue kernel this design sits on); the next call gets it.`,
   build: 'dillon-2000',
-  // The datagrams are due after this scenario's setup, which holds only while the clock
-  // stands still as the cpu works (issue 10 made it tick, once a run by default).
-  busy_ticks_max: 0,
+  // The datagram for A is due at tick 3, the latest tick the retire thread's nanosleep(1
+  // ms), two ticks, can end: one clock tick may pass while the server sets up
+  // (busy_ticks_max, 1 by default), so retire starts sleeping at tick 0 or 1, and A's
+  // datagram can land among its steps either way (after a wake at tick 2, through that
+  // busy tick). Due at tick 2 it would come while every thread sleeps whenever the tick
+  // fell in the setup, and the race would seldom be run. The one for C follows a tick later.
   nic: [
-    { at: 2, port: 7, data: 'for A' },
-    { at: 3, port: 9, data: 'for C' },
+    { at: 3, port: 7, data: 'for A' },
+    { at: 4, port: 9, data: 'for C' },
   ],
   processes: [
     {

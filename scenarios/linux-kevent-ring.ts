@@ -34,14 +34,17 @@ call a thread reads the ring from a shared user index up to ring_kidx, one field
 and reads the socket the entry names. Thread "canceller" calls pthread_cancel on the getter.
 Four datagrams arrive, whenever the schedule lets them.`,
   build: 'linux-kevent',
-  // The datagrams are due after this scenario's setup, which holds only while the clock
-  // stands still as the cpu works (issue 10 made it tick, once a run by default).
-  busy_ticks_max: 0,
+  // The datagrams are due at tick 3, the latest tick the canceller's nanosleep(1 ms), two
+  // ticks, can end: one clock tick may pass while the server sets up (busy_ticks_max, 1 by
+  // default), so the canceller starts sleeping at tick 0 or 1, and the datagrams can land
+  // among its steps either way (after a wake at tick 2, through that busy tick). Due at
+  // tick 2 they would come while every thread sleeps whenever the tick fell in the setup,
+  // and the cancel would seldom meet them.
   nic: [
-    { at: 2, port: 7, data: 'a1' },
-    { at: 2, port: 8, data: 'b1' },
-    { at: 2, port: 7, data: 'a2' },
-    { at: 2, port: 8, data: 'b2' },
+    { at: 3, port: 7, data: 'a1' },
+    { at: 3, port: 8, data: 'b1' },
+    { at: 3, port: 7, data: 'a2' },
+    { at: 3, port: 8, data: 'b2' },
   ],
   processes: [
     {

@@ -11,6 +11,8 @@
  *   scenario_load(ref)      by name (`pipe-read`, from scenarios/) or by path (`./x.mts`); what
  *                           goes wrong is a ScenarioError pointing at FILE:LINE:COL
  *   scenario_list()         the bundled scenarios, by name
+ *   scenario_file(ref)      @internal the file a name or path refers to; scenario_bundled(file)
+ *                           whether it is one of the bundled scenarios
  *   SCENARIO_API            this file's path (what `kqsim new` makes a scenario import)
  *   scenario_commonjs_reason(file)   @internal why node would load a file as CommonJS, or null
  */
@@ -235,13 +237,19 @@ export function scenario_list(): string[] {
     .sort();
 }
 
-function scenario_file(ref: string): string {
+/** @internal The file `ref` names: a bundled scenario by name, else a path (not checked to exist). */
+export function scenario_file(ref: string): string {
   const looksLikePath = ref.includes('/') || ref.includes('\\') || extname(ref) !== '';
   if (looksLikePath) return isAbsolute(ref) ? ref : resolve(ref);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(ref) || !scenario_list().includes(ref)) {
     throw new ScenarioError(`unknown scenario '${ref}': valid scenarios are ${scenario_list().join(', ')}`);
   }
   return join(SCENARIO_DIR, `${ref}.ts`);
+}
+
+/** @internal Whether `file` is one of the bundled scenarios (kqsim's own code, trusted to load). */
+export function scenario_bundled(file: string): boolean {
+  return dirname(file) === SCENARIO_DIR && extname(file) === '.ts' && scenario_list().includes(basename(file, '.ts'));
 }
 
 export async function scenario_load(ref: string): Promise<Scenario> {

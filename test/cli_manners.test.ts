@@ -115,6 +115,8 @@ describe('kqsim new', () => {
     expect(ran.out).toMatch(/reader\[1\]: read 5 byte\(s\): hello/);
     const explored = await cli('explore', './first-try.mts', '--strategy', 'exhaustive');
     expect(explored.code).toBe(0);
+    // Busy clock ticks are on by default: the template holds with them.
+    expect(explored.out).toMatch(/^kqsim explore: .*\(at most 1 clock tick\(s\) while busy\)$/m);
     expect(explored.out).toMatch(/^all \d+ interleavings checked/m);
     const again = await cli('new', 'first-try');
     expect(again.code).toBe(2);

@@ -46,6 +46,16 @@ describe('design invariants catch their mutants and hazards', () => {
     for (const name of ['linux-kevent-basic', 'dillon-basic']) expect(verdict(await runNamed(name))).toBe('done');
   });
 
+  it('should hold there on every interleaving, a busy clock tick included', async () => {
+    for (const name of ['linux-kevent-basic', 'dillon-basic']) {
+      const scenario = await scenario_load(name);
+      expect(scenario.busy_ticks_max, `${name} takes the default bound`).toBeUndefined();
+      const r = await explore({ scenario, build: build_parse(scenario.build as string), platform: i386, strategy: 'exhaustive', shrink: false });
+      expect(r.complete, name).toBe(true);
+      expect(r.violations, name).toEqual([]);
+    }
+  });
+
   for (const c of SEARCH_CASES) {
     it(`should find ${c.invariant} exploring ${c.scenario} on ${c.build}, with a schedule that replays it`, async () => {
       const scenario = await scenario_load(c.scenario);

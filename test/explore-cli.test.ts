@@ -2,9 +2,8 @@
  * `kqsim explore` end to end: exit codes, the --json summary, and a counterexample whose
  * narrated shrunk run is byte for byte what `kqsim replay` prints.
  */
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, kqsim } from './helpers/cli.ts';
+import { kqsim, kqsimSpawn } from './helpers/cli.ts';
 
 const MUTANT = 'netbsd-2.0+mutant-lost-wakeup';
 
@@ -72,19 +71,11 @@ describe('kqsim explore', () => {
 
   it('should stop cleanly on Ctrl-C and print what it covered', async () => {
     // A run far too long to finish: wait for the first (non-TTY) progress line, then interrupt.
-    const child = spawn(process.execPath, [BIN, 'explore', 'nic-softnet', '--strategy', 'random', '--runs', '100000000'], {
-      env: { ...process.env, NO_COLOR: '1' },
+    const run = kqsimSpawn('explore', 'nic-softnet', '--strategy', 'random', '--runs', '100000000');
+    run.child.stderr?.on('data', () => {
+      if (run.err().includes('\n')) run.child.kill('SIGINT');
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-      if (err.includes('\n')) child.kill('SIGINT');
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, out, err } = await run.done;
     expect(err).toMatch(/^explore: \d+ executions, \d+ pruned, \d+\/s, \d+%, ETA /);
     expect(code).toBe(130);
     expect(out).toMatch(

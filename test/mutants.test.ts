@@ -51,7 +51,12 @@ describe('every mutant', () => {
         expect(clean.complete || c.alone).toBe(true);
 
         const spec = { scenario, build: build_parse(c.build), platform: i386, invariants };
-        const found = await explore({ ...spec, strategy: 'exhaustive', runs: 500 });
+        const found = await explore({
+          ...spec,
+          strategy: 'exhaustive',
+          runs: 500,
+          ...(c.maxPreemptions !== undefined ? { maxPreemptions: c.maxPreemptions } : {}),
+        });
         const v = found.violations[0];
         expect(v?.invariant).toBe(c.caughtBy);
         if (!c.race) return;

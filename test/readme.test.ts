@@ -3,14 +3,19 @@
  * process, through main(), from a scratch directory) and exits as the README says: the code
  * its comment gives as `exit N`, 0 when it says none. And every block of figures is what the
  * current tool prints (scripts/readme_figures.ts; `npm run readme` regenerates them).
- * Commands other issues add to the README are covered the moment they are there.
+ * Commands other issues add to the README are covered the moment they are there. The
+ * scenario example a newcomer copies holds on every interleaving.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kqsimInWith } from '../scripts/kqsim_in_process.ts';
 import { readme_figures } from '../scripts/readme_figures.ts';
+import { explore } from '../sim/explore/explorer.ts';
+import { SCENARIO_API, scenario_load } from '../sim/scenario.ts';
+import { build_parse } from '../src/builds.ts';
+import { i386 } from '../src/machine/platform.ts';
 
 const README = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
 
@@ -148,4 +153,35 @@ describe('README.md', () => {
     // Every figure of the README made again (kqsim score among them): about 30 s alone on a
     // quiet machine, several times that on a loaded 2-core CI box.
   }, 300_000);
+});
+
+/** The first TypeScript block of the README's "Writing a scenario", importing kqsim from where it is. */
+function readme_example(text: string): string {
+  const section = text.slice(text.indexOf('\n## Writing a scenario\n'));
+  const m = /\n```ts\n([\s\S]*?)\n```\n/.exec(section);
+  if (!m) throw new Error('README.md: no ```ts block in "Writing a scenario"');
+  return (m[1] as string).replace("'../sim/scenario.ts'", JSON.stringify(SCENARIO_API));
+}
+
+describe("the README's scenario example", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kqsim-readme-example-'));
+  const explored = async (name: string, text: string) => {
+    const file = join(dir, `${name}.mts`);
+    writeFileSync(file, text);
+    return explore({ scenario: await scenario_load(file), build: build_parse('netbsd-2.0'), platform: i386, strategy: 'exhaustive', shrink: false });
+  };
+
+  it('should hold on every interleaving on netbsd-2.0, busy clock ticks included', async () => {
+    const example = readme_example(README);
+    expect(example).toMatch(/nic: \[\{ at: 2, port: 7/);
+    expect(example).toMatch(/\n {2}busy_ticks_max: 1,/);
+    const r = await explored('readme-example', example);
+    expect(r.complete).toBe(true);
+    expect(r.violations).toEqual([]);
+  });
+
+  it('should deadlock with its datagram due at tick 0, as its comment says', async () => {
+    const r = await explored('readme-example-at-0', readme_example(README).replace('at: 2, port: 7', 'at: 0, port: 7'));
+    expect(r.violations.map((v) => v.invariant)).toEqual(['deadlock']);
+  });
 });

@@ -36,8 +36,13 @@ type UGen<T = void> = Generator<Yield, T, void>;
 
 export const PORTS = [7, 8, 9] as const;
 export const THREADS = 2;
+/**
+ * Two a tick over ticks 2-4: while the server sets up, at most one clock tick passes (the
+ * default busy_ticks_max), so the clock reaches tick 2 only once every thread sleeps,
+ * sockets bound and watched. From tick 1 they could come before bind and be dropped.
+ */
 export const DATAGRAMS = Array.from({ length: 6 }, (_, i) => ({
-  at: 1 + Math.floor(i / 2),
+  at: 2 + Math.floor(i / 2),
   port: PORTS[i % PORTS.length] as number,
   data: `dg${i}`,
 }));

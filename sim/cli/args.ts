@@ -11,6 +11,7 @@
  *   command_help(cmd, help)     examples and exit codes at the end of the command's --help
  *   EXIT                        the wording of the exit codes every command shares
  *   isolation_options(cmd)      --watchdog-s and --max-memory-mb; isolation_arg reads them
+ *   load_isolation_options(cmd) the same two for commands that watch only the loading of a file
  *   limits_arg(text)            --max-ticks-per-run N as machine limits (undefined: the scenario's)
  *   limits_flag(limits)         the same flag again, for a printed replay command
  *   emit(text, out)             to --out or stdout, never losing output
@@ -161,6 +162,16 @@ export function isolation_options<A extends unknown[], O extends OptionValues>(c
   return c
     .option('--watchdog-s <s>', `stop a scenario that takes no step for this many seconds (default ${WATCHDOG_S})`)
     .option('--max-memory-mb <mb>', `stop a scenario whose heap goes past this many MB (default ${MEMORY_MB})`);
+}
+
+/**
+ * The same options for a command that runs the scenario on its own thread: only a file's
+ * trial load is watched (sim/run/load_task.ts).
+ */
+export function load_isolation_options<A extends unknown[], O extends OptionValues>(c: TypedCommand<A, O>) {
+  return c
+    .option('--watchdog-s <s>', `stop a scenario file whose top-level code runs this many seconds without finishing (default ${WATCHDOG_S})`)
+    .option('--max-memory-mb <mb>', `stop a scenario file whose top-level code goes past this many MB of heap (default ${MEMORY_MB})`);
 }
 
 export function isolation_arg(o: { watchdogS?: string; maxMemoryMb?: string }): { watchdog_s: number; memory_mb: number } {

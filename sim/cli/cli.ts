@@ -28,6 +28,7 @@ import { BuildError } from '../../src/builds.ts';
 import { SliceError } from '../explore/slice.ts';
 import { MergeError } from '../explore/summary.ts';
 import { IsolationError } from '../run/isolate.ts';
+import { LoadInterrupted } from '../run/load_task.ts';
 import { RunInputError } from '../run/runner.ts';
 import { ScheduleError } from '../run/schedule.ts';
 import { location_text, type SourceLocation } from '../run/source_location.ts';
@@ -98,6 +99,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof LoadInterrupted) {
+      process.stderr.write(`kqsim: ${safe_text(e.message)}\n`);
+      return 130;
+    }
     if (INPUT_ERRORS.some((cls) => e instanceof cls)) {
       process.stderr.write(`${input_error_line(e as Error & { where?: SourceLocation })}\n`);
       return 2;

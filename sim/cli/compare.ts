@@ -20,11 +20,11 @@ import { build_parse } from '../../src/builds.ts';
 import { PLATFORMS, platform_get } from '../../src/machine/platform.ts';
 import { type CompareRow, compare_summary, compare_table, wakeup_measure } from '../compare/compare.ts';
 import { type DesignsRow, designs_measure, designs_summary, designs_table } from '../compare/designs.ts';
+import { scenario_load_watched } from '../run/load_task.ts';
 import { RunInputError, type RunResult, run_scenario } from '../run/runner.ts';
-import { scenario_load } from '../scenario.ts';
 import { outcome_line } from '../view/narrate.ts';
 import { safe_json, safe_lines } from '../view/safe_text.ts';
-import { command_help, EXIT } from './args.ts';
+import { command_help, EXIT, isolation_arg, load_isolation_options } from './args.ts';
 
 export class CompareError extends RunInputError {}
 
@@ -33,6 +33,8 @@ export interface CompareFlags {
   platform: string;
   runs: string;
   json?: boolean;
+  watchdogS?: string;
+  maxMemoryMb?: string;
 }
 
 export async function cmd_compare(ref: string, o: CompareFlags): Promise<number> {
@@ -44,7 +46,7 @@ export async function cmd_compare(ref: string, o: CompareFlags): Promise<number>
   if (!/^\d{1,4}$/.test(o.runs) || Number(o.runs) < 1 || Number(o.runs) > 1000)
     throw new CompareError(`--runs '${o.runs}' is not a whole number from 1 to 1000`);
   const runs = Number(o.runs);
-  const scenario = await scenario_load(ref);
+  const scenario = await scenario_load_watched(ref, isolation_arg(o));
 
   // Every build's runs first; the scenario's markers then say which measurement applies.
   const results = builds.map((build) => {
@@ -108,8 +110,7 @@ export async function cmd_compare(ref: string, o: CompareFlags): Promise<number>
 }
 
 export function register_compare(prog: Command): void {
-  const cmd = prog
-    .command('compare')
+  const cmd = load_isolation_options(prog.command('compare'))
     .description('run a wake-up scenario, or the designs workload, on several builds and compare what it cost, measured from the traces')
     .argument('<scenario>', 'a wake-up scenario (wakeup-compare, wakeup-pipe, wakeup-evfilt-user) or designs-compare')
     .requiredOption('--builds <builds>', 'comma-separated kernel builds')

@@ -12,11 +12,23 @@ import { type Command, Option } from '@commander-js/extra-typings';
 import { build_parse } from '../../src/builds.ts';
 import type { TraceEvent } from '../../src/trace.ts';
 import { diff_builds, diff_text } from '../compare/diff.ts';
-import { scenario_load } from '../scenario.ts';
+import { scenario_load_watched } from '../run/load_task.ts';
 import { html_diff } from '../view/html.ts';
 import { narrate_event } from '../view/narrate.ts';
 import { safe_json } from '../view/safe_text.ts';
-import { command_help, EXIT, emit, limits_arg, MAX_TICKS_FLAG, MAX_TICKS_HELP, platform_arg, refuse_together, seed_arg } from './args.ts';
+import {
+  command_help,
+  EXIT,
+  emit,
+  isolation_arg,
+  limits_arg,
+  load_isolation_options,
+  MAX_TICKS_FLAG,
+  MAX_TICKS_HELP,
+  platform_arg,
+  refuse_together,
+  seed_arg,
+} from './args.ts';
 
 interface DiffFlags {
   build: string;
@@ -28,6 +40,8 @@ interface DiffFlags {
   out?: string;
   json?: boolean;
   maxTicksPerRun?: string;
+  watchdogS?: string;
+  maxMemoryMb?: string;
 }
 
 async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
@@ -36,7 +50,7 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
   const platform = platform_arg(o.platform);
   const seed = seed_arg(o.seed);
   const limits = limits_arg(o.maxTicksPerRun);
-  const scenario = await scenario_load(ref);
+  const scenario = await scenario_load_watched(ref, isolation_arg(o));
   const d = diff_builds({
     scenario,
     a,
@@ -80,8 +94,7 @@ async function cmd_diff(ref: string, o: DiffFlags): Promise<number> {
 }
 
 export function register_diff(prog: Command): void {
-  const cmd = prog
-    .command('diff')
+  const cmd = load_isolation_options(prog.command('diff'))
     .description('run a scenario on two builds on the same schedule and show where they differ')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
     .requiredOption('--build <build>', 'build A (the reference)')

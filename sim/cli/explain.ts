@@ -12,21 +12,24 @@
 import type { Command } from '@commander-js/extra-typings';
 import { find_race, race_lines } from '../explore/race.ts';
 import { failure_of } from '../explore/replay.ts';
+import { scenario_load_watched } from '../run/load_task.ts';
 import { run_scenario } from '../run/runner.ts';
-import { scenario_build, scenario_load } from '../scenario.ts';
+import { scenario_build } from '../scenario.ts';
 import { outcome_message } from '../view/narrate.ts';
-import { command_help, EXIT, platform_arg } from './args.ts';
+import { command_help, EXIT, isolation_arg, load_isolation_options, platform_arg } from './args.ts';
 
 interface ExplainFlags {
   build?: string;
   platform: string;
   schedule: string;
   json?: boolean;
+  watchdogS?: string;
+  maxMemoryMb?: string;
 }
 
 async function cmd_explain(ref: string, o: ExplainFlags): Promise<number> {
   const platform = platform_arg(o.platform);
-  const scenario = await scenario_load(ref);
+  const scenario = await scenario_load_watched(ref, isolation_arg(o));
   const build = scenario_build(scenario, o.build);
   const spec = { scenario, build, platform };
   // Strict replay first: a schedule from another scenario, build or platform is bad input.
@@ -60,8 +63,7 @@ async function cmd_explain(ref: string, o: ExplainFlags): Promise<number> {
 }
 
 export function register_explain(prog: Command): void {
-  const cmd = prog
-    .command('explain')
+  const cmd = load_isolation_options(prog.command('explain'))
     .description('say why a failing schedule fails: the racing pair of steps, checked by replay')
     .argument('<scenario>', 'scenario name (from scenarios/) or path to a scenario file')
     .option('--build <build>', "kernel build (default: the scenario's own build, else netbsd-2.0)")

@@ -24,8 +24,9 @@ import { slice_label, slice_parse, WHOLE } from '../explore/slice.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../explore/strategy.ts';
 import { shard_json, summary_json } from '../explore/summary.ts';
 import { explore_workers } from '../explore/workers.ts';
+import { scenario_load_watched } from '../run/load_task.ts';
 import { run_limits, run_scenario } from '../run/runner.ts';
-import { type Scenario, scenario_build, scenario_load } from '../scenario.ts';
+import { type Scenario, scenario_build } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { narrate_run } from '../view/narrate.ts';
 import { safe_lines } from '../view/safe_text.ts';
@@ -114,7 +115,7 @@ async function cmd_explore(ref: string, o: ExploreFlags): Promise<number> {
   const workers = count_arg('--workers', o.workers, 1) ?? availableParallelism();
   const shard = o.shard !== undefined ? slice_parse(o.shard) : WHOLE;
   const isolation = isolation_arg(o);
-  const scenario = await scenario_load(ref);
+  const scenario = await scenario_load_watched(ref, isolation);
   const build = scenario_build(scenario, o.build);
 
   const spec: ExploreSpec = {

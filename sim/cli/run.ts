@@ -6,9 +6,10 @@
  *   register_run(prog)   add both commands
  */
 import { type Command, Option } from '@commander-js/extra-typings';
+import { scenario_load_watched } from '../run/load_task.ts';
 import { run_isolated } from '../run/run_task.ts';
 import type { RunResult } from '../run/runner.ts';
-import { scenario_build, scenario_load } from '../scenario.ts';
+import { scenario_build } from '../scenario.ts';
 import { html_run } from '../view/html.ts';
 import { jsonl_run } from '../view/jsonl.ts';
 import { narrate_run } from '../view/narrate.ts';
@@ -53,9 +54,9 @@ async function cmd_run(ref: string, o: RunFlags): Promise<number> {
   const platform = platform_arg(o.platform);
   const seed = seed_arg(o.seed);
   const limits = limits_arg(o.maxTicksPerRun);
-  const scenario = await scenario_load(ref);
-  const build = scenario_build(scenario, o.build);
   const isolation = isolation_arg(o);
+  const scenario = await scenario_load_watched(ref, isolation);
+  const build = scenario_build(scenario, o.build);
   const { result: r, stoppedAt } = await run_isolated(
     {
       scenario: scenario.file,

@@ -4,7 +4,8 @@
  * TypeScript coordinates: tsx (and vitest) install source maps for what they compile.
  *
  *   SourceLocation                   { file, line, col }
- *   location_text(loc)               `FILE:LINE:COL`, FILE relative to the working directory when under it
+ *   location_text(loc)               `FILE:LINE:COL`, FILE as path_text shows it
+ *   path_text(file)                  a file relative to the working directory when under it, else absolute
  *   thrown_location(e, prefer)       the first stack frame in the user's code (not kqsim's, not node's)
  *   transform_location(e, file)      a compiler's syntax error (esbuild via tsx, or node's parser)
  *   text_location(file, needles)     the first place one of `needles` occurs in a file's text (in order of preference)
@@ -24,9 +25,12 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OWN = [join(ROOT, 'src') + sep, join(ROOT, 'sim') + sep, join(ROOT, 'bin') + sep, join(ROOT, 'node_modules') + sep];
 
 export function location_text(loc: SourceLocation): string {
-  const rel = relative(process.cwd(), loc.file);
-  const shown = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : loc.file;
-  return `${shown}:${loc.line}:${loc.col}`;
+  return `${path_text(loc.file)}:${loc.line}:${loc.col}`;
+}
+
+export function path_text(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
 function to_path(f: string): string {

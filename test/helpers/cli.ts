@@ -1,5 +1,5 @@
 // Test helpers for the CLI as a user runs it: a real child process, real exit codes and streams.
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 
@@ -29,6 +29,29 @@ export function kqsimWith(opts: CliOptions, ...args: string[]): CliResult {
 
 export function kqsim(...args: string[]): CliResult {
   return kqsimWith({}, ...args);
+}
+
+export interface CliChild {
+  readonly child: ChildProcess;
+  /** What it has written to stderr so far. */
+  err(): string;
+  /** Its exit code and everything it wrote, once it ends. */
+  readonly done: Promise<CliResult>;
+}
+
+/** The CLI as a child process that runs while the test goes on (several at once, or one to interrupt). */
+export function kqsimSpawn(...args: string[]): CliChild {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+  return { child, err: () => err, done };
 }
 
 /** Each command is bad input: exit 2, nothing on stdout, one line on stderr matching its pattern. */
