@@ -961,7 +961,7 @@ export class KeventApi {
     return yield* this.call(
       'kevent_get_events',
       args,
-      () => kevent_get_events_body(k, proc, lwp, fd, min_nr, max_nr, timeout_ns, buf_len, out),
+      () => kevent_get_events_body(sys_kevent_get_events(k, proc, lwp, fd, min_nr, max_nr, timeout_ns, buf_len, out), out),
       out,
       fd,
     );
@@ -1050,18 +1050,9 @@ function* kevent_ctl_body(k: Kernel, proc: Proc, fd: number, cmd: number, num: n
   return { error: r.error, ret: r.ret, ...(cmd === KEVENT_CTL_ADD && r.ret > 0 ? { traced: arg.slice(0, r.ret).map(ukevent_out) } : {}) };
 }
 
-function* kevent_get_events_body(
-  k: Kernel,
-  proc: Proc,
-  lwp: Lwp,
-  fd: number,
-  min_nr: number,
-  max_nr: number,
-  timeout_ns: number,
-  buf_len: number,
-  out: Ukevent[],
-): KGen<Outcome> {
-  const r = yield* sys_kevent_get_events(k, proc, lwp, fd, min_nr, max_nr, timeout_ns, buf_len, out);
+/** `out` is the buffer the call fills: the trace shows what it copied there. */
+function* kevent_get_events_body(call: KGen<{ error: number; ret: number }>, out: readonly Ukevent[]): KGen<Outcome> {
+  const r = yield* call;
   return { error: r.error, ret: r.ret, traced: out.map(ukevent_out) };
 }
 
