@@ -27,6 +27,7 @@ import { fd_getfile } from '../kern/kern_descrip.ts';
 import { type Kqueue, kqueue_register, kqueue_scan, sys_kqueue, type Timespec } from '../kern/kern_event.ts';
 import type { Kernel } from '../kern/kernel.ts';
 import type { Libc, SyscallGate, SysResult } from '../kern/libc.ts';
+import { error_body, fd_body, type Outcome } from '../kern/libc_syscall.ts';
 import type { Proc } from '../kern/proc.ts';
 import type { KGen, Yield } from '../machine/machine.ts';
 import { copy_count, copyout, uvm_of } from './uvm.ts';
@@ -164,34 +165,21 @@ export class DillonApi {
   /** kqueue(): the same syscall as NetBSD's. */
   *kqueue(): Generator<Yield, SysResult, void> {
     const { k } = this.g;
-    return yield* this.g.syscall('kqueue', '', function* () {
-      const r = yield* sys_kqueue(k);
-      return { error: r.error, ret: r.fd };
-    });
+    return yield* this.g.syscall('kqueue', '', () => fd_body(sys_kqueue(k)));
   }
 
   *kqueuectl(qfd: number, filter: number, fd: number, ev: number): Generator<Yield, SysResult, void> {
     const { k, proc } = this.g;
-    return yield* this.g.syscall('kqueuectl', `qfd ${qfd}, ${filter_name(filter)}, fd ${fd}, ev ${ev ? hex(ev) : 'NULL'}`, function* () {
-      return { error: yield* sys_kqueuectl(k, proc, qfd, filter, fd, ev) };
-    });
+    const args = () => `qfd ${qfd}, ${filter_name(filter)}, fd ${fd}, ev ${ev ? hex(ev) : 'NULL'}`;
+    return yield* this.g.syscall('kqueuectl', args, () => error_body(sys_kqueuectl(k, proc, qfd, filter, fd, ev)));
   }
 
   /** n = kevent(qfd, ary, nmax, timeout): `ptrs` are what ary holds afterwards. */
   *kevent(qfd: number, nmax: number, timeout: Timespec | null = null): Generator<Yield, DillonResult, void> {
     const { k, proc } = this.g;
     const ary: number[] = [];
-    const t = timeout ? `${timeout.sec}s ${timeout.nsec}ns` : 'none';
-    const r = yield* this.g.syscall('kevent', `qfd ${qfd}, ary, nmax ${nmax}, timeout ${t}`, function* () {
-      const res = yield* sys_dillon_kevent(k, proc, qfd, nmax, timeout, ary);
-      // The trace shows each returned pointer with the data the kernel left behind it.
-      const data = (a: number) => Number(uvm_of(proc).at(a)?.fields.data ?? 0);
-      return {
-        error: res.error,
-        ret: res.ret,
-        traced: ary.map((a) => ({ ident: 0, filter: 'struct event *', flags: hex(a), fflags: 0, data: data(a), udata: a })),
-      };
-    });
+    const args = () => `qfd ${qfd}, ary, nmax ${nmax}, timeout ${timeout ? `${timeout.sec}s ${timeout.nsec}ns` : 'none'}`;
+    const r = yield* this.g.syscall('kevent', args, () => kevent_body(k, proc, qfd, nmax, timeout, ary));
     return { ...r, ptrs: ary };
   }
 
@@ -224,6 +212,18 @@ export class DillonApi {
     const fn = this.load(addr).dispatch;
     if (fn) yield* fn(addr);
   }
+}
+
+/** kevent's kernel side: a module-level generator, not one made per call (see libc_syscall.ts). */
+function* kevent_body(k: Kernel, proc: Proc, qfd: number, nmax: number, timeout: Timespec | null, ary: number[]): KGen<Outcome> {
+  const res = yield* sys_dillon_kevent(k, proc, qfd, nmax, timeout, ary);
+  // The trace shows each returned pointer with the data the kernel left behind it.
+  const data = (a: number) => Number(uvm_of(proc).at(a)?.fields.data ?? 0);
+  return {
+    error: res.error,
+    ret: res.ret,
+    traced: ary.map((a) => ({ ident: 0, filter: 'struct event *', flags: hex(a), fflags: 0, data: data(a), udata: a })),
+  };
 }
 
 export function dillon_api(u: Libc): DillonApi {

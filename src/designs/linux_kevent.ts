@@ -39,6 +39,7 @@ import { ltsleep, setrunnable_lwp, wakeup } from '../kern/kern_synch.ts';
 import { Callout, callout_reset, callout_stop } from '../kern/kern_timeout.ts';
 import type { Kernel } from '../kern/kernel.ts';
 import type { Libc, Outcome, SyscallGate, SysResult } from '../kern/libc.ts';
+import { fd_body } from '../kern/libc_syscall.ts';
 import { type File, Filedesc, type Fileops, L_SINTR, type Lwp, type Proc, type WaitChannel } from '../kern/proc.ts';
 import { KASSERT, type KGen, type Yield } from '../machine/machine.ts';
 import type { KeventOut } from '../trace.ts';
@@ -303,9 +304,7 @@ function* kevent_origin_enqueue(k: Kernel, kv: KernelKevent): KGen<number> {
     st.timer = new Callout(`kevent_timer_func(kevent ${kv.serial})`);
     callout_reset(k, st.timer, period, kevent_timer_func, st);
     // kqsim: the timer's callback is "it fired"; its ret_data[0] is set when it does.
-    st.callback = function* () {
-      return st.fired;
-    };
+    st.callback = () => timer_fired(st);
     return 0;
   }
   if (uk.type !== KEVENT_SOCKET && uk.type !== KEVENT_PIPE) return -EINVAL;
@@ -387,6 +386,11 @@ function kevent_storage_release(k: Kernel, kv: KernelKevent): void {
       ?.delete(st.kn.kn_kevent.filter);
     st.kn = null;
   }
+}
+
+/** A timer storage's callback (kqsim): whether it fired since its kevent was last delivered. */
+function* timer_fired(st: KeventStorage): KGen<boolean> {
+  return st.fired;
 }
 
 /* A timer fired (softclock): note the time, tell its storage, and re-arm while it has a kevent. */
@@ -897,7 +901,13 @@ export class KeventApi {
     this.g = u.gate();
   }
 
-  private *call(name: string, args: string, body: () => KGen<Outcome>, ukevents: Ukevent[] = [], fd = -1): Generator<Yield, KeventResult, void> {
+  private *call(
+    name: string,
+    args: string | (() => string),
+    body: () => KGen<Outcome>,
+    ukevents: Ukevent[] = [],
+    fd = -1,
+  ): Generator<Yield, KeventResult, void> {
     this.cancellation_point(fd, []);
     const r = yield* this.g.syscall(name, args, body);
     this.cancellation_point(fd, ukevents);
@@ -921,40 +931,37 @@ export class KeventApi {
   /** open("/dev/kevent"), O_NONBLOCK if asked. */
   *open(opts: { nonblock?: boolean } = {}): Generator<Yield, KeventResult, void> {
     const { k, proc } = this.g;
-    return yield* this.call('open', `"/dev/kevent"${opts.nonblock ? ', O_NONBLOCK' : ''}`, function* () {
-      const r = yield* kevent_user_open(k, proc, opts.nonblock ?? false);
-      return { error: r.error, ret: r.fd };
-    });
+    return yield* this.call('open', `"/dev/kevent"${opts.nonblock ? ', O_NONBLOCK' : ''}`, () =>
+      fd_body(kevent_user_open(k, proc, opts.nonblock ?? false)),
+    );
   }
 
   /** kevent_ctl(fd, cmd, num, arg): the kernel writes ret_flags (and ADD's ready entries) back into `arg`. */
   *kevent_ctl(fd: number, cmd: number, num: number, arg: Ukevent[]): Generator<Yield, KeventResult, void> {
     const { k, proc } = this.g;
-    const cmdName = ['KEVENT_CTL_ADD', 'KEVENT_CTL_REMOVE', 'KEVENT_CTL_MODIFY'][cmd] ?? `cmd ${cmd}`;
-    const list = arg
-      .slice(0, num)
-      .map(
-        (uk) => ` [${id_name(uk)} ${TYPE_NAMES[uk.type] ?? `type ${uk.type}`} event ${uk.event} ${req_flags_name(uk.req_flags)} user ${uk.user[0]}]`,
-      )
-      .join('');
-    return yield* this.call('kevent_ctl', `fd ${fd}, ${cmdName}, num ${num}${list}`, function* () {
-      const r = yield* sys_kevent_ctl(k, proc, fd, cmd, num, arg);
-      return { error: r.error, ret: r.ret, ...(cmd === KEVENT_CTL_ADD && r.ret > 0 ? { traced: arg.slice(0, r.ret).map(ukevent_out) } : {}) };
-    });
+    const args = () => {
+      const cmdName = ['KEVENT_CTL_ADD', 'KEVENT_CTL_REMOVE', 'KEVENT_CTL_MODIFY'][cmd] ?? `cmd ${cmd}`;
+      const list = arg
+        .slice(0, num)
+        .map(
+          (uk) =>
+            ` [${id_name(uk)} ${TYPE_NAMES[uk.type] ?? `type ${uk.type}`} event ${uk.event} ${req_flags_name(uk.req_flags)} user ${uk.user[0]}]`,
+        )
+        .join('');
+      return `fd ${fd}, ${cmdName}, num ${num}${list}`;
+    };
+    return yield* this.call('kevent_ctl', args, () => kevent_ctl_body(k, proc, fd, cmd, num, arg));
   }
 
   /** kevent_get_events(ctl_fd, min_nr, max_nr, timeout (ns, -1 forever), buf, flags); `buf_len` entries in buf. */
   *kevent_get_events(fd: number, min_nr: number, max_nr: number, timeout_ns: number, buf_len = max_nr): Generator<Yield, KeventResult, void> {
     const { k, proc, lwp } = this.g;
     const out: Ukevent[] = [];
-    const t = timeout_ns < 0 ? 'forever' : `${timeout_ns}ns`;
+    const args = () => `fd ${fd}, min_nr ${min_nr}, max_nr ${max_nr}, timeout ${timeout_ns < 0 ? 'forever' : `${timeout_ns}ns`}, buf of ${buf_len}`;
     return yield* this.call(
       'kevent_get_events',
-      `fd ${fd}, min_nr ${min_nr}, max_nr ${max_nr}, timeout ${t}, buf of ${buf_len}`,
-      function* () {
-        const r = yield* sys_kevent_get_events(k, proc, lwp, fd, min_nr, max_nr, timeout_ns, buf_len, out);
-        return { error: r.error, ret: r.ret, traced: out.map(ukevent_out) };
-      },
+      args,
+      () => kevent_get_events_body(sys_kevent_get_events(k, proc, lwp, fd, min_nr, max_nr, timeout_ns, buf_len, out), out),
       out,
       fd,
     );
@@ -966,9 +973,7 @@ export class KeventApi {
     return yield* this.call(
       'kevent_wait',
       `fd ${fd}, num ${num}, timeout ${timeout_ns < 0 ? 'forever' : `${timeout_ns}ns`}`,
-      function* () {
-        return yield* sys_kevent_wait(k, proc, lwp, fd, num, timeout_ns);
-      },
+      () => sys_kevent_wait(k, proc, lwp, fd, num, timeout_ns),
       [],
       fd,
     );
@@ -982,9 +987,8 @@ export class KeventApi {
 
   *kevent_ring_init(fd: number, ring: number, num: number): Generator<Yield, KeventResult, void> {
     const { k, proc } = this.g;
-    return yield* this.call('kevent_ring_init', `fd ${fd}, ring ${ring === 0 ? 'NULL' : `0x${ring.toString(16)}`}, num ${num}`, function* () {
-      return yield* sys_kevent_ring_init(k, proc, fd, ring, num);
-    });
+    const args = () => `fd ${fd}, ring ${ring === 0 ? 'NULL' : `0x${ring.toString(16)}`}, num ${num}`;
+    return yield* this.call('kevent_ring_init', args, () => sys_kevent_ring_init(k, proc, fd, ring, num));
   }
 
   private ring(addr: number): KeventRing {
@@ -1032,13 +1036,31 @@ export class KeventApi {
   *pthread_cancel(target: KeventApi): Generator<Yield, KeventResult, void> {
     const { k } = this.g;
     const l = target.g.lwp;
-    return yield* this.call('pthread_cancel', l.thread.name, function* () {
-      state(k).cancelled.add(l);
-      if (l.l_wchan !== null && l.l_flag & L_SINTR) setrunnable_lwp(k, l, 'SIGCANCEL (pthread_cancel)');
-      yield 'pthread_cancel:done';
-      return { error: 0 };
-    });
+    return yield* this.call('pthread_cancel', l.thread.name, () => pthread_cancel_body(k, l));
   }
+}
+
+/*
+ * The kernel sides of the calls: module-level generators, not generator expressions made per
+ * call (see libc_syscall.ts).
+ */
+
+function* kevent_ctl_body(k: Kernel, proc: Proc, fd: number, cmd: number, num: number, arg: Ukevent[]): KGen<Outcome> {
+  const r = yield* sys_kevent_ctl(k, proc, fd, cmd, num, arg);
+  return { error: r.error, ret: r.ret, ...(cmd === KEVENT_CTL_ADD && r.ret > 0 ? { traced: arg.slice(0, r.ret).map(ukevent_out) } : {}) };
+}
+
+/** `out` is the buffer the call fills: the trace shows what it copied there. */
+function* kevent_get_events_body(call: KGen<{ error: number; ret: number }>, out: readonly Ukevent[]): KGen<Outcome> {
+  const r = yield* call;
+  return { error: r.error, ret: r.ret, traced: out.map(ukevent_out) };
+}
+
+function* pthread_cancel_body(k: Kernel, l: Lwp): KGen<Outcome> {
+  state(k).cancelled.add(l);
+  if (l.l_wchan !== null && l.l_flag & L_SINTR) setrunnable_lwp(k, l, 'SIGCANCEL (pthread_cancel)');
+  yield 'pthread_cancel:done';
+  return { error: 0 };
 }
 
 export function kevent_api(u: Libc): KeventApi {

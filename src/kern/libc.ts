@@ -22,7 +22,18 @@ import { lwp_create, lwp_exit, lwp_wait } from './kern_lwp.ts';
 import { NSIG, psignal, SIGKILL, sig_name } from './kern_sig.ts';
 import type { Kernel, UserMain } from './kernel.ts';
 import { LibcNet } from './libc_net.ts';
-import { ExpectationFailed, type Outcome, type SyscallGate, type SysResult } from './libc_syscall.ts';
+import {
+  data_body,
+  done_body,
+  ExpectationFailed,
+  error_body,
+  fd_body,
+  fds_body,
+  type Outcome,
+  type SyscallGate,
+  type SysResult,
+  written_body,
+} from './libc_syscall.ts';
 import { sys_sendto } from './netinet.ts';
 import type { Lwp, Proc, SigDisposition } from './proc.ts';
 import { dofileread, dofilewrite } from './sys_generic.ts';
@@ -198,40 +209,10 @@ function* kevent_body(k: Kernel, kq: number, changes: readonly Kevent[], nevents
   return { error: r.error, ret: r.retval, events: out };
 }
 
-/** A call whose kernel side returns only an errno. */
-function* error_body(call: KGen<number>): KGen<Outcome> {
-  return { error: yield* call };
-}
-
-/** A call whose kernel side returns nothing and cannot fail. */
-function* done_body(call: KGen): KGen<Outcome> {
-  yield* call;
-  return { error: 0 };
-}
-
-/** A call that makes a descriptor. */
-function* fd_body(call: KGen<{ error: number; fd: number }>): KGen<Outcome> {
-  const r = yield* call;
-  return { error: r.error, ret: r.fd };
-}
-
-/** A call that makes two descriptors (pipe, socketpair). */
-function* fds_body(call: KGen<{ error: number; fds: number[] }>): KGen<Outcome> {
-  const r = yield* call;
-  return { error: r.error, fds: r.fds };
-}
-
-/** A call that returns how many bytes it wrote. */
-function* written_body(call: KGen<{ error: number; written: number }>): KGen<Outcome> {
-  const r = yield* call;
-  return { error: r.error, ret: r.written };
-}
-
 function* read_body(k: Kernel, proc: Proc, fd: number, nbytes: number, nonblock: boolean): KGen<Outcome> {
   const fp = fd_getfile(proc, fd);
   if (!fp) return { error: EBADF };
-  const r = yield* dofileread(k, fp, nbytes, nonblock, null);
-  return { error: r.error, ret: r.data.length, data: r.data };
+  return yield* data_body(dofileread(k, fp, nbytes, nonblock, null));
 }
 
 function* write_body(k: Kernel, proc: Proc, fd: number, data: string, nonblock: boolean): KGen<Outcome> {

@@ -8,6 +8,8 @@
  *   LibcSyscall.log(text), .expect(cond, what)   scenario helpers, not syscalls
  *   LibcSyscall.gate()   the boundary for src/designs/' user APIs
  *   SysResult            what every call returns
+ *   error_body, done_body, fd_body, fds_body, data_body, written_body   kernel sides
+ *                        shared by calls whose results have the same shape
  */
 import { ControlFlow, type KGen, type Yield } from '../machine/machine.ts';
 import type { KeventOut } from '../trace.ts';
@@ -62,7 +64,7 @@ export interface SyscallGate {
   readonly k: Kernel;
   readonly proc: Proc;
   readonly lwp: Lwp;
-  syscall(name: string, args: string, body: () => KGen<Outcome>): Generator<Yield, SysResult, void>;
+  syscall(name: string, args: string | (() => string), body: () => KGen<Outcome>): Generator<Yield, SysResult, void>;
 }
 
 const NO_TIME: Timespec = { sec: 0, nsec: 0 };
@@ -149,4 +151,47 @@ export abstract class LibcSyscall {
 /** Unwinds a process whose expectation failed; the run has already been stopped. */
 export class ExpectationFailed extends ControlFlow {
   override readonly name = 'ExpectationFailed';
+}
+
+/*
+ * Kernel sides shared by calls of the same shape, for `() => error_body(sys_x(k, ...))`.
+ * Syscall bodies are module-level generators, not generator expressions made per call: V8
+ * gives every new generator function a fresh prototype and map the first time it is called,
+ * which cost more than the rest of a short syscall and kept the garbage of whole runs alive
+ * until a full GC.
+ */
+
+/** A call whose kernel side returns only an errno. */
+export function* error_body(call: KGen<number>): KGen<Outcome> {
+  return { error: yield* call };
+}
+
+/** A call whose kernel side returns nothing and cannot fail. */
+export function* done_body(call: KGen): KGen<Outcome> {
+  yield* call;
+  return { error: 0 };
+}
+
+/** A call that makes a descriptor. */
+export function* fd_body(call: KGen<{ error: number; fd: number }>): KGen<Outcome> {
+  const r = yield* call;
+  return { error: r.error, ret: r.fd };
+}
+
+/** A call that makes two descriptors (pipe, socketpair). */
+export function* fds_body(call: KGen<{ error: number; fds: number[] }>): KGen<Outcome> {
+  const r = yield* call;
+  return { error: r.error, fds: r.fds };
+}
+
+/** A call that returns the bytes it read (read, pread). */
+export function* data_body(call: KGen<{ error: number; data: string }>): KGen<Outcome> {
+  const r = yield* call;
+  return { error: r.error, ret: r.data.length, data: r.data };
+}
+
+/** A call that returns how many bytes it wrote. */
+export function* written_body(call: KGen<{ error: number; written: number }>): KGen<Outcome> {
+  const r = yield* call;
+  return { error: r.error, ret: r.written };
 }
