@@ -145,17 +145,20 @@ const FLAG_NAMES: readonly [number, string][] = [
  * The names are built once per value: every knote event of every run names its flags and
  * status, and a run sees only a handful of distinct values.
  */
-const flagNames = new Map<number, string>();
-const statusNames = new Map<number, string>();
-
-export function flags_name(flags: number): string {
-  let name = flagNames.get(flags);
-  if (name === undefined) {
-    name = flags_spell(flags);
-    flagNames.set(flags, name);
-  }
-  return name;
+function memoized(spell: (bits: number) => string): (bits: number) => string {
+  const names = new Map<number, string>();
+  return (bits) => {
+    let name = names.get(bits);
+    if (name === undefined) {
+      name = spell(bits);
+      names.set(bits, name);
+    }
+    return name;
+  };
 }
+
+export const flags_name = memoized(flags_spell);
+export const status_name = memoized(status_spell);
 
 function flags_spell(flags: number): string {
   const parts = FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0).map(([, n]) => n);
@@ -163,15 +166,6 @@ function flags_spell(flags: number): string {
   const rest = flags & ~known;
   if (rest) parts.push(`0x${rest.toString(16)}`);
   return parts.length ? parts.join('|') : '0';
-}
-
-export function status_name(status: number): string {
-  let name = statusNames.get(status);
-  if (name === undefined) {
-    name = status_spell(status);
-    statusNames.set(status, name);
-  }
-  return name;
 }
 
 function status_spell(status: number): string {
